@@ -1,0 +1,1 @@
+"""Scheduling algorithms that know nothing of the database."""

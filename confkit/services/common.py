@@ -1,0 +1,79 @@
+"""Plumbing shared by the services: looking objects up by id and flushing with named errors."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
+
+from confkit.db import Base
+from confkit.errors import ValidationError
+
+ModelT = TypeVar("ModelT", bound=Base)
+EnumT = TypeVar("EnumT", bound=enum.Enum)
+
+
+class Unset(enum.Enum):
+    """Marks an argument the caller did not give, as distinct from None."""
+
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
+
+
+def resolve(db: DbSession, model: type[ModelT], value: ModelT | int, *, field: str) -> ModelT:
+    """The object itself, or the one with that id; a ValidationError naming ``field`` if none."""
+    if isinstance(value, model):
+        return value
+    found = db.get(model, value) if isinstance(value, int) else None
+    if found is None:
+        raise ValidationError.single(field, f"no {model.__name__.lower()} with id {value!r}")
+    return found
+
+
+def as_enum(enum_class: type[EnumT], value: EnumT | str, *, field: str) -> EnumT:
+    """Accept an enum member or its value; a ValidationError listing the choices otherwise."""
+    if isinstance(value, enum_class):
+        return value
+    try:
+        return enum_class(value)
+    except ValueError:
+        choices = ", ".join(str(m.value) for m in enum_class)
+        raise ValidationError.single(field, f"{value!r} is not one of: {choices}") from None
+
+
+def flush(db: DbSession, unique_fields: Mapping[str, str] | None = None) -> None:
+    """Flush inside a savepoint, turning a unique violation into a ValidationError.
+
+    ``unique_fields`` maps a constraint name to the field it guards. The savepoint keeps the
+    outer transaction usable (PostgreSQL aborts a transaction on any failed statement).
+    """
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError as error:
+        message = str(error.orig)
+        for constraint, field in (unique_fields or {}).items():
+            if constraint in message or _sqlite_names(constraint, message):
+                raise ValidationError.single(field, "is already taken") from None
+        raise
+
+
+def _sqlite_names(constraint_name: str, message: str) -> bool:
+    # SQLite reports "UNIQUE constraint failed: rooms.event_id, rooms.slug", not the name.
+    for table in Base.metadata.tables.values():
+        for constraint in table.constraints:
+            if constraint.name == constraint_name and isinstance(constraint, UniqueConstraint):
+                columns = ", ".join(f"{table.name}.{column.name}" for column in constraint.columns)
+                return message.endswith(f"UNIQUE constraint failed: {columns}")
+    return False
+
+
+def changed_fields(target: Base, changes: Mapping[str, Any]) -> set[str]:
+    """The names in ``changes`` whose value differs from the object's current one."""
+    return {name for name, value in changes.items() if getattr(target, name) != value}

@@ -1,0 +1,138 @@
+"""Events, venues, rooms and tracks through the organiser services."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from confkit import NotFound, ValidationError, services
+from confkit.models import Event, RegistrationMode, Room, Track
+from tests.factories import FIXED_NOW
+
+
+def test_create_event_stores_every_field(db: DbSession) -> None:
+    venue = services.create_venue(db, name="Conference venue", city="Baku", country="AZ")
+    event = services.create_event(
+        db, slug="pfp30", name="Azerbaijan and NATO", timezone="Asia/Baku",
+        starts_on=date(2024, 11, 25), ends_on=date(2024, 11, 26), venue=venue,
+        languages=["en", "az"], capacity=200, registration_mode="approval", now=FIXED_NOW,
+    )  # fmt: skip
+    assert services.get_event(db, "pfp30") is event
+    assert event.venue is venue
+    assert event.registration_mode is RegistrationMode.APPROVAL
+    assert event.languages == ["en", "az"]
+    assert event.created_at == event.programme_changed_at == FIXED_NOW
+
+
+def test_every_problem_of_an_event_is_reported_at_once(db: DbSession) -> None:
+    with pytest.raises(ValidationError) as raised:
+        services.create_event(
+            db, slug="Not A Slug", name=" ", timezone="Mars/Olympus_Mons",
+            starts_on=date(2024, 11, 26), ends_on=date(2024, 11, 25), capacity=-1,
+            registration_opens_at=datetime(2024, 11, 1, 9, 0),
+        )  # fmt: skip
+    assert raised.value.fields == {
+        "slug", "name", "timezone", "ends_on", "capacity", "registration_opens_at",
+    }  # fmt: skip
+    assert db.scalar(select(func.count()).select_from(Event)) == 0
+
+
+@pytest.mark.parametrize("zone", ["", "asia/baku", "UTC+4", "Europe/Nowhere", " Asia/Baku"])
+def test_unknown_time_zones_are_refused(db: DbSession, make_event, zone: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        make_event(timezone=zone)
+    assert raised.value.fields == {"timezone"}
+
+
+def test_duplicate_slug_names_the_field_and_keeps_the_first(db: DbSession, make_event) -> None:
+    first = make_event(slug="pfp30-baku", name="First")
+    with pytest.raises(ValidationError) as raised:
+        make_event(slug="pfp30-baku", name="Second")
+    assert raised.value.fields == {"slug"}
+    assert services.get_event(db, "pfp30-baku").name == first.name == "First"
+
+
+def test_unique_slug_is_held_by_the_database_too(db: DbSession, make_event) -> None:
+    make_event(slug="taken")
+    clone = Event(
+        slug="taken", name="x", timezone="UTC", starts_on=date(2024, 1, 1), ends_on=date(2024, 1, 1),
+        description="", languages=[], programme_changed_at=FIXED_NOW, created_at=FIXED_NOW,
+        updated_at=FIXED_NOW,
+    )  # fmt: skip
+    db.add(clone)
+    from confkit.services.common import flush
+
+    with pytest.raises(ValidationError) as raised:
+        flush(db, {"uq_events_slug": "slug"})
+    assert raised.value.fields == {"slug"}
+
+
+def test_update_event_validates_the_result_and_moves_the_change_stamp(db, make_event) -> None:
+    event = make_event()
+    later = datetime(2024, 11, 2, tzinfo=UTC)
+    services.update_event(db, event, name="Renamed", timezone="Europe/Brussels", now=later)
+    assert (event.name, event.timezone, event.programme_changed_at) == (
+        "Renamed", "Europe/Brussels", later,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as raised:
+        services.update_event(db, event, ends_on=date(2020, 1, 1), colour="red")
+    assert raised.value.fields == {"colour"}
+    with pytest.raises(ValidationError) as raised:
+        services.update_event(db, event, ends_on=date(2020, 1, 1))
+    assert raised.value.fields == {"ends_on"}
+    assert event.ends_on == date(2024, 11, 26)
+
+
+def test_unknown_event_raises_not_found(db: DbSession) -> None:
+    with pytest.raises(NotFound):
+        services.get_event(db, "no-such-event")
+
+
+def test_rooms_and_tracks_keep_their_order_and_unique_slugs(db, make_event) -> None:
+    event = make_event()
+    hall = services.add_room(db, event, slug="hall", name="Plenary Hall", capacity=200)
+    small = services.add_room(db, event, slug="small", name="Meeting Room", capacity=20)
+    energy = services.add_track(db, event, slug="energy", name="Energy security", colour="#1f6feb")
+    assert [r.slug for r in event.rooms] == ["hall", "small"]
+    assert (hall.position, small.position, energy.position) == (0, 1, 0)
+    with pytest.raises(ValidationError) as raised:
+        services.add_room(db, event, slug="hall", name="Again", capacity=-5)
+    assert raised.value.fields == {"slug", "capacity"}
+    with pytest.raises(ValidationError) as raised:
+        services.add_track(db, event, slug="x", name="X", colour="blue")
+    assert raised.value.fields == {"colour"}
+    other_event = make_event()
+    services.add_room(db, other_event, slug="hall", name="Same slug, other event")
+    assert db.scalar(select(func.count()).select_from(Room).where(Room.slug == "hall")) == 2
+    assert db.scalar(select(func.count()).select_from(Track)) == 1
+
+
+def test_update_room_refuses_a_taken_slug_without_changing_the_room(db, make_event) -> None:
+    event = make_event()
+    services.add_room(db, event, slug="hall", name="Hall")
+    small = services.add_room(db, event, slug="small", name="Small")
+    with pytest.raises(ValidationError):
+        services.update_room(db, small, slug="hall", name="Renamed")
+    assert (small.slug, small.name) == ("small", "Small")
+    services.update_room(db, small, name="Small room", capacity=12)
+    assert (small.name, small.capacity) == ("Small room", 12)
+
+
+def test_venue_country_must_be_iso(db: DbSession) -> None:
+    with pytest.raises(ValidationError) as raised:
+        services.create_venue(db, name="Somewhere", country="Azerbaijan")
+    assert raised.value.fields == {"country"}
+    venue = services.create_venue(db, name="Somewhere", country="AZ")
+    with pytest.raises(ValidationError):
+        services.update_venue(db, venue, country="XX")
+    assert venue.country == "AZ"
+
+
+def test_events_list_in_date_order(db: DbSession, make_event) -> None:
+    later = make_event(starts_on=date(2025, 1, 5), ends_on=date(2025, 1, 6))
+    earlier = make_event(starts_on=date(2024, 11, 25), ends_on=date(2024, 11, 26))
+    assert list(services.list_events(db)) == [earlier, later]
+    assert list(services.list_events(db, ending_after=date(2024, 12, 1))) == [later]

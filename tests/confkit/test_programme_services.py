@@ -1,0 +1,267 @@
+"""Sessions and roles through the organiser services: rules, clashes, sequence numbers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from confkit import ConflictError, NotFound, ValidationError, services
+from confkit.models import ProgrammeSession, SessionStatus
+from confkit.scheduling.clashes import ClashKind
+from tests.factories import FIXED_NOW, baku
+
+LATER = FIXED_NOW + timedelta(days=1)
+
+
+@pytest.fixture
+def event(make_event):
+    return make_event(slug="pfp30-baku")
+
+
+@pytest.fixture
+def hall(event, make_room):
+    return make_room(event, slug="hall", name="Plenary Hall", capacity=50)
+
+
+@pytest.fixture
+def small(event, make_room):
+    return make_room(event, slug="small", name="Meeting Room", capacity=20)
+
+
+def session_count(db: DbSession) -> int:
+    return db.scalar(select(func.count()).select_from(ProgrammeSession))
+
+
+def test_add_session_gives_a_permanent_uuid_and_sequence_zero(db, event, hall) -> None:
+    result = services.add_session(
+        db, event, title="Opening", kind="plenary", starts_at=baku(26, 9), ends_at=baku(26, 10),
+        room=hall, now=FIXED_NOW,
+    )  # fmt: skip
+    opening = result.session
+    assert isinstance(opening.uuid, uuid.UUID)
+    assert opening.sequence == 0
+    assert opening.status is SessionStatus.SCHEDULED
+    assert opening.created_at == opening.modified_at == FIXED_NOW
+    assert services.get_session(db, event, str(opening.uuid)) is opening
+    assert result.warnings == []
+
+
+def test_naive_times_and_reversed_times_name_their_fields(db, event) -> None:
+    with pytest.raises(ValidationError) as raised:
+        services.add_session(db, event, title="", kind="lecture",
+                             starts_at=datetime(2024, 11, 26, 9), ends_at=baku(26, 8))  # fmt: skip
+    assert raised.value.fields == {"title", "kind", "starts_at"}
+    with pytest.raises(ValidationError) as raised:
+        services.add_session(db, event, title="Backwards", kind="talk",
+                             starts_at=baku(26, 10), ends_at=baku(26, 9))  # fmt: skip
+    assert raised.value.fields == {"ends_at"}
+    assert session_count(db) == 0
+
+
+def test_scheduled_sessions_lie_inside_the_event_days_in_its_zone(db, event) -> None:
+    # The event runs 25-26 Nov in Baku (UTC+4): 00:00 on the 25th Baku is 20:00 UTC on the 24th.
+    services.add_session(db, event, title="Early", kind="talk",
+                         starts_at=baku(25, 0), ends_at=baku(25, 1))  # fmt: skip
+    services.add_session(db, event, title="Late", kind="talk",
+                         starts_at=baku(26, 23), ends_at=baku(27, 0))  # fmt: skip
+    with pytest.raises(ValidationError) as raised:
+        services.add_session(db, event, title="Before", kind="talk",
+                             starts_at=datetime(2024, 11, 24, 19, 30, tzinfo=UTC),
+                             ends_at=datetime(2024, 11, 24, 20, 30, tzinfo=UTC))  # fmt: skip
+    assert raised.value.fields == {"starts_at"}
+    with pytest.raises(ValidationError) as raised:
+        services.add_session(db, event, title="Overrun", kind="talk",
+                             starts_at=baku(26, 23), ends_at=baku(27, 1))  # fmt: skip
+    assert raised.value.fields == {"ends_at"}
+    draft = services.add_session(db, event, title="Idea", kind="talk", status="draft",
+                                 starts_at=baku(28, 9), ends_at=baku(28, 10))  # fmt: skip
+    assert draft.session.status is SessionStatus.DRAFT
+
+
+def test_unknown_or_foreign_room_and_track_are_named(db, event, make_event, make_room) -> None:
+    other_room = make_room(make_event(), slug="elsewhere")
+    with pytest.raises(ValidationError) as raised:
+        services.add_session(db, event, title="T", kind="talk", starts_at=baku(26, 9),
+                             ends_at=baku(26, 10), room=other_room, track=987654)  # fmt: skip
+    assert raised.value.fields == {"room", "track"}
+
+
+def test_room_double_booking_lists_every_clash(db, event, hall, make_session) -> None:
+    first = make_session(event, title="Opening", room=hall, starts_at=baku(26, 9),
+                         ends_at=baku(26, 10))  # fmt: skip
+    second = make_session(event, title="Keynote", room=hall, starts_at=baku(26, 10),
+                          ends_at=baku(26, 11))  # fmt: skip
+    with pytest.raises(ConflictError) as raised:
+        services.add_session(db, event, title="Long panel", kind="panel", room=hall,
+                             starts_at=baku(26, 9, 30), ends_at=baku(26, 10, 30))  # fmt: skip
+    clashes = raised.value.clashes
+    assert [c.second for c in clashes] == [first, second]
+    assert all(c.kind is ClashKind.ROOM and c.room is hall for c in clashes)
+    assert 'room "Plenary Hall": "Long panel" (26 Nov 09:30–10:30) overlaps "Opening"' in str(
+        raised.value
+    )
+    assert session_count(db) == 2
+
+
+def test_drafts_and_cancelled_sessions_do_not_block_a_room(db, event, hall, make_session) -> None:
+    make_session(event, room=hall, status="draft")
+    cancelled = make_session(event, room=hall, status="scheduled", starts_at=baku(26, 14),
+                             ends_at=baku(26, 15))  # fmt: skip
+    services.cancel_session(db, cancelled)
+    make_session(event, room=hall)
+    make_session(event, room=hall, starts_at=baku(26, 14), ends_at=baku(26, 15))
+
+
+def test_a_person_in_two_overlapping_sessions_is_a_clash(db, event, hall, small,
+                                                          make_session, make_person) -> None:  # fmt: skip
+    person = make_person(given_name="Burcu", family_name="San")
+    morning = make_session(event, title="Opening", room=hall)
+    parallel = make_session(event, title="Parallel", room=small, starts_at=baku(26, 10, 30),
+                            ends_at=baku(26, 11, 30))  # fmt: skip
+    services.assign_role(db, morning, person, "speaker")
+    with pytest.raises(ConflictError) as raised:
+        services.assign_role(db, parallel, person, "chair")
+    (clash,) = raised.value.clashes
+    assert (clash.kind, clash.person, clash.second) == (ClashKind.PERSON, person, morning)
+    assert "Burcu San" in str(clash)
+    assert parallel.roles == []
+    # Moving the parallel session so it no longer overlaps lets the role through.
+    services.move_session(db, parallel, starts_at=baku(26, 11))
+    services.assign_role(db, parallel, person, "chair")
+    with pytest.raises(ConflictError):
+        services.move_session(db, parallel, starts_at=baku(26, 10, 45))
+    assert parallel.starts_at == baku(26, 11)
+
+
+def test_audience_above_room_capacity_is_a_warning_not_an_error(db, event, small) -> None:
+    result = services.add_session(db, event, title="Popular", kind="talk", room=small,
+                                  starts_at=baku(26, 9), ends_at=baku(26, 10),
+                                  expected_audience=35)  # fmt: skip
+    (warning,) = result.warnings
+    assert warning.field == "expected_audience"
+    assert "35" in warning.message and "Meeting Room" in warning.message
+    assert result.session.id is not None
+    assert services.update_session(db, result.session, expected_audience=15).warnings == []
+
+
+def test_calendar_visible_changes_raise_sequence_and_stamp(db, event, hall, small,
+                                                           make_session) -> None:  # fmt: skip
+    talk = make_session(event, room=hall)
+    steps = [
+        {"title": "New title"},
+        {"abstract": "Now with an abstract"},
+        {"starts_at": baku(26, 12), "ends_at": baku(26, 13)},
+        {"room": small},
+        {"status": "cancelled"},
+        {"status": "scheduled"},
+    ]
+    for expected_sequence, changes in enumerate(steps, start=1):
+        stamp = LATER + timedelta(minutes=expected_sequence)
+        services.update_session(db, talk, now=stamp, **changes)
+        assert (talk.sequence, talk.modified_at) == (expected_sequence, stamp)
+        assert talk.event.programme_changed_at == stamp
+
+
+def test_other_changes_leave_sequence_alone(db, event, make_session) -> None:
+    talk = make_session(event)
+    services.update_session(db, talk, now=LATER, language="az", expected_audience=10,
+                            signup_capacity=5, visibility="closed")  # fmt: skip
+    assert (talk.sequence, talk.modified_at) == (0, FIXED_NOW)
+    services.update_session(db, talk, title=talk.title, now=LATER)
+    assert talk.sequence == 0
+
+
+def test_people_changes_raise_sequence(db, event, make_session, make_person) -> None:
+    talk = make_session(event)
+    first, second = make_person(), make_person()
+    role_a = services.assign_role(db, talk, first, "speaker", now=LATER)
+    role_b = services.assign_role(db, talk, second, "moderator", now=LATER)
+    assert talk.sequence == 2
+    services.reorder_roles(db, talk, [role_b, role_a], now=LATER)
+    assert [r.person for r in talk.roles] == [second, first]
+    assert talk.sequence == 3
+    services.update_person(db, first, honorific="Dr", now=LATER)
+    assert talk.sequence == 4
+    services.update_person(db, first, bio="Not shown in calendars", now=LATER)
+    assert talk.sequence == 4
+    services.remove_role(db, role_a, now=LATER)
+    assert [r.person for r in talk.roles] == [second]
+    assert talk.sequence == 5
+
+
+def test_cancel_keeps_the_session_and_uncancel_rechecks_clashes(db, event, hall,
+                                                                make_session) -> None:  # fmt: skip
+    opening = make_session(event, room=hall)
+    services.cancel_session(db, opening, now=LATER)
+    assert opening.status is SessionStatus.CANCELLED
+    assert services.get_session(db, event, opening.uuid) is opening
+    replacement = make_session(event, room=hall)
+    with pytest.raises(ConflictError) as raised:
+        services.uncancel_session(db, opening)
+    assert raised.value.clashes[0].second is replacement
+    assert opening.status is SessionStatus.CANCELLED
+    services.cancel_session(db, replacement)
+    services.uncancel_session(db, opening)
+    assert opening.status is SessionStatus.SCHEDULED
+    with pytest.raises(ValidationError):
+        services.uncancel_session(db, opening)
+
+
+def test_roles_refuse_duplicates_and_foreign_affiliations(db, event, make_session,
+                                                          make_person) -> None:  # fmt: skip
+    talk = make_session(event)
+    speaker, stranger = make_person(), make_person()
+    nato = services.create_organisation(db, name="NATO", kind="international_organisation")
+    strangers_post = services.add_affiliation(db, stranger, nato, position_title="Clerk")
+    with pytest.raises(ValidationError) as raised:
+        services.assign_role(db, talk, speaker, "keynoter", affiliation=strangers_post)
+    assert raised.value.fields == {"role", "affiliation"}
+    services.assign_role(db, talk, speaker, "speaker")
+    with pytest.raises(ValidationError) as raised:
+        services.assign_role(db, talk, speaker, "speaker")
+    assert raised.value.fields == {"person"}
+    with pytest.raises(ValidationError) as raised:
+        services.assign_role(db, talk, 10_000_000, "chair")
+    assert raised.value.fields == {"person"}
+    # The same person may chair the session they also speak in.
+    services.assign_role(db, talk, speaker, "chair")
+
+
+def test_reorder_needs_every_role_once(db, event, make_session, make_person) -> None:
+    talk = make_session(event)
+    role = services.assign_role(db, talk, make_person(), "speaker")
+    services.assign_role(db, talk, make_person(), "speaker")
+    with pytest.raises(ValidationError):
+        services.reorder_roles(db, talk, [role])
+
+
+def test_unknown_session_uuid_is_not_found(db, event) -> None:
+    with pytest.raises(NotFound):
+        services.get_session(db, event, uuid.uuid4())
+    with pytest.raises(NotFound):
+        services.get_session(db, event, "not-a-uuid")
+
+
+def test_whole_event_conflict_report_lists_all_clashes(db, event, hall, small,
+                                                       make_session, make_person) -> None:  # fmt: skip
+    person = make_person(given_name="Anar", family_name="Mutallimov")
+    a = make_session(event, title="A", room=hall, starts_at=baku(26, 9), ends_at=baku(26, 10))
+    b = make_session(event, title="B", room=small, starts_at=baku(26, 11), ends_at=baku(26, 12))
+    c = make_session(event, title="C", room=small, starts_at=baku(26, 13), ends_at=baku(26, 14))
+    services.assign_role(db, a, person, "speaker")
+    services.assign_role(db, b, person, "speaker")
+    assert services.conflict_report(db, event) == []
+    # Clashes can still arrive by direct edits to the tables; the report finds every one.
+    b.starts_at, b.ends_at = baku(26, 9, 30), baku(26, 10, 30)
+    c.starts_at, c.ends_at, c.room = baku(26, 9, 45), baku(26, 10, 15), hall
+    db.flush()
+    report = services.conflict_report(db, event)
+    assert sorted((r.kind, r.first.title, r.second.title) for r in report) == [
+        (ClashKind.PERSON, "A", "B"),
+        (ClashKind.ROOM, "A", "C"),
+    ]
+    assert any(r.person is person for r in report)

@@ -90,7 +90,7 @@ class Store:
         self.bind = bind
         # A bound Connection means an outer transaction owns the work (tests, nested use):
         # commits then only release a savepoint.
-        join_mode = "create_savepoint" if isinstance(bind, Connection) else "conservative_savepoint"
+        join_mode = "create_savepoint" if isinstance(bind, Connection) else "conditional_savepoint"
         self._sessions = sessionmaker(
             bind=bind, expire_on_commit=False, join_transaction_mode=join_mode
         )

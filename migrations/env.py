@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from alembic import context
-from sqlalchemy import DateTime
 
 import confkit.models  # noqa: F401  (registers every table)
 from confkit.db import Base, UTCDateTime, make_engine

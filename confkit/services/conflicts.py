@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -50,40 +51,63 @@ def _describe(title: str, times: tuple[datetime, datetime], zone: ZoneInfo) -> s
 
 
 def conflict_report(db: DbSession, event: Event) -> list[ClashReport]:
-    """Every clash in the event's scheduled programme, in a stable order."""
-    sessions = db.scalars(
-        select(ProgrammeSession)
-        .where(
-            ProgrammeSession.event_id == event.id,
-            ProgrammeSession.status == SessionStatus.SCHEDULED,
-        )
-        .options(
-            selectinload(ProgrammeSession.roles).selectinload(SessionRole.person),
-            selectinload(ProgrammeSession.room),
-        )
-    ).all()
-    return describe_clashes(sessions)
+    """Every clash in the event's scheduled programme, in a stable order.
 
-
-def describe_clashes(sessions: Sequence[ProgrammeSession]) -> list[ClashReport]:
-    """Find and describe the clashes among already loaded sessions."""
-    by_id = {s.id: s for s in sessions}
-    rooms = {s.room_id: s.room for s in sessions if s.room is not None}
-    people = {role.person_id: role.person for s in sessions for role in s.roles}
-    slots = (
-        Slot(s.id, s.starts_at, s.ends_at, s.room_id, frozenset(role.person_id for role in s.roles))
-        for s in sessions
+    Only the columns the sweep needs are read for the whole programme; full objects are loaded
+    for the sessions that clash, so the cost stays close to one pass over the rows.
+    """
+    scheduled = (ProgrammeSession.event_id == event.id) & (
+        ProgrammeSession.status == SessionStatus.SCHEDULED
     )
+    people: dict[int, set[int]] = defaultdict(set)
+    for session_id, person_id in db.execute(
+        select(SessionRole.session_id, SessionRole.person_id)
+        .join(ProgrammeSession, SessionRole.session_id == ProgrammeSession.id)
+        .where(scheduled)
+    ):
+        people[session_id].add(person_id)
+    rows = db.execute(
+        select(
+            ProgrammeSession.id,
+            ProgrammeSession.starts_at,
+            ProgrammeSession.ends_at,
+            ProgrammeSession.room_id,
+        ).where(scheduled)
+    )
+    clashes = find_clashes(
+        Slot(id_, starts_at, ends_at, room_id, frozenset(people.get(id_, ())))
+        for id_, starts_at, ends_at, room_id in rows
+    )
+    if not clashes:
+        return []
+    involved = {key for clash in clashes for key in (clash.first, clash.second)}
+    sessions = {
+        s.id: s
+        for s in db.scalars(
+            select(ProgrammeSession)
+            .where(ProgrammeSession.id.in_(involved))
+            .options(selectinload(ProgrammeSession.room))
+        )
+    }
+    rooms = {s.room_id: s.room for s in sessions.values()}
+    persons = {
+        p.id: p
+        for p in db.scalars(
+            select(Person).where(
+                Person.id.in_({c.resource for c in clashes if c.kind is ClashKind.PERSON})
+            )
+        )
+    }
     return [
         ClashReport(
             clash.kind,
-            by_id[clash.first].event.timezone,
-            by_id[clash.first],
-            by_id[clash.second],
+            event.timezone,
+            sessions[clash.first],
+            sessions[clash.second],
             room=rooms[clash.resource] if clash.kind is ClashKind.ROOM else None,
-            person=people[clash.resource] if clash.kind is ClashKind.PERSON else None,
+            person=persons[clash.resource] if clash.kind is ClashKind.PERSON else None,
         )
-        for clash in find_clashes(slots)
+        for clash in clashes
     ]
 
 

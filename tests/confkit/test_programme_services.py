@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from itertools import combinations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
@@ -265,3 +268,52 @@ def test_whole_event_conflict_report_lists_all_clashes(db, event, hall, small,
         (ClashKind.ROOM, "A", "C"),
     ]
     assert any(r.person is person for r in report)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=40),  # start, in quarter hours after 08:00
+            st.integers(min_value=1, max_value=8),  # length, in quarter hours
+            st.integers(min_value=0, max_value=2),  # room
+            st.frozensets(st.integers(min_value=0, max_value=4), max_size=2),  # people
+        ),
+        max_size=14,
+    )
+)
+def test_conflict_report_matches_a_brute_force_oracle(db, event, make_room, make_person,
+                                                      programme) -> None:  # fmt: skip
+    savepoint = db.begin_nested()
+    try:
+        rooms = [make_room(event) for _ in range(3)]
+        people = [make_person() for _ in range(5)]
+        sessions = []
+        for index, (start, length, room, persons) in enumerate(programme):
+            starts_at = baku(26, 8) + timedelta(minutes=15 * start)
+            item = services.add_session(
+                db, event, title=f"S{index}", kind="talk", status="draft", starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=15 * length), room=rooms[room],
+            ).session  # fmt: skip
+            for person in persons:
+                services.assign_role(db, item, people[person], "speaker")
+            sessions.append((item, rooms[room], {people[p] for p in persons}))
+        # Drafts skip the checks; flipping the column makes the whole set scheduled at once.
+        for item, _room, _people in sessions:
+            item.status = SessionStatus.SCHEDULED
+        db.flush()
+        expected = set()
+        for (a, room_a, people_a), (b, room_b, people_b) in combinations(sessions, 2):
+            if a.starts_at < b.ends_at and b.starts_at < a.ends_at:
+                pair = tuple(sorted((a.id, b.id)))
+                if room_a is room_b:
+                    expected.add((ClashKind.ROOM, room_a.id, *pair))
+                expected |= {(ClashKind.PERSON, p.id, *pair) for p in people_a & people_b}
+        found = {
+            (r.kind, (r.room or r.person).id, r.first.id, r.second.id)
+            for r in services.conflict_report(db, event)
+        }
+        assert found == expected
+    finally:
+        savepoint.rollback()

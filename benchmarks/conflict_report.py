@@ -35,10 +35,14 @@ def generate(store: Store, sessions: int, seed: int = 7) -> int:
     days = max(1, -(-sessions // (ROOMS * per_room_day)))
     with store.transaction() as db:
         event = services.create_event(
-            db, slug=f"bench-{sessions}", name=f"Benchmark {sessions}", timezone="UTC",
-            starts_on=date(2030, 1, 1), ends_on=date(2030, 1, 1) + timedelta(days=days - 1),
+            db,
+            slug=f"bench-{sessions}",
+            name=f"Benchmark {sessions}",
+            timezone="UTC",
+            starts_on=date(2030, 1, 1),
+            ends_on=date(2030, 1, 1) + timedelta(days=days - 1),
             now=NOW,
-        )  # fmt: skip
+        )
         rooms = [
             services.add_room(db, event, slug=f"room-{i}", name=f"Room {i}", now=NOW)
             for i in range(ROOMS)
@@ -46,9 +50,18 @@ def generate(store: Store, sessions: int, seed: int = 7) -> int:
         pool = max(10, sessions // 4)
         person_ids = db.scalars(
             insert(Person).returning(Person.id),
-            [{"given_name": "Speaker", "family_name": str(i), "honorific": "", "bio": "",
-              "created_at": NOW, "updated_at": NOW} for i in range(pool)],
-        ).all()  # fmt: skip
+            [
+                {
+                    "given_name": "Speaker",
+                    "family_name": str(i),
+                    "honorific": "",
+                    "bio": "",
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                }
+                for i in range(pool)
+            ],
+        ).all()
         rows, cursor = [], {}
         for index in range(sessions):
             room = rooms[index % ROOMS]
@@ -60,20 +73,37 @@ def generate(store: Store, sessions: int, seed: int = 7) -> int:
             if rng.random() < 1 / 12:
                 start -= timedelta(minutes=15)
             cursor[(room.id, day)] = start + length
-            rows.append({
-                "uuid": uuid.UUID(int=rng.getrandbits(128)), "event_id": event.id, "kind": "talk",
-                "title": f"Session {index}", "abstract": "", "starts_at": start,
-                "ends_at": start + length, "room_id": room.id, "status": "scheduled",
-                "visibility": "public", "sequence": 0, "created_at": NOW, "modified_at": NOW,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "uuid": uuid.UUID(int=rng.getrandbits(128)),
+                    "event_id": event.id,
+                    "kind": "talk",
+                    "title": f"Session {index}",
+                    "abstract": "",
+                    "starts_at": start,
+                    "ends_at": start + length,
+                    "room_id": room.id,
+                    "status": "scheduled",
+                    "visibility": "public",
+                    "sequence": 0,
+                    "created_at": NOW,
+                    "modified_at": NOW,
+                }
+            )
         session_ids = db.scalars(
             insert(ProgrammeSession).returning(ProgrammeSession.id), rows
         ).all()
         roles = []
         for session_id in session_ids:
             for position, person_id in enumerate(rng.sample(person_ids, rng.randint(1, 4))):
-                roles.append({"session_id": session_id, "person_id": person_id,
-                              "role": "speaker", "position": position})  # fmt: skip
+                roles.append(
+                    {
+                        "session_id": session_id,
+                        "person_id": person_id,
+                        "role": "speaker",
+                        "position": position,
+                    }
+                )
         db.execute(insert(SessionRole), roles)
         return event.id
 
@@ -101,9 +131,7 @@ def measure(store: Store, size: int, runs: int) -> dict[str, float]:
         loaded = services.conflict_report(db, event)
         sessions = db.scalars(select(ProgrammeSession).where(ProgrammeSession.event_id == event_id))
         slots = [
-            Slot(
-                s.id, s.starts_at, s.ends_at, s.room_id, frozenset(r.person_id for r in s.roles)
-            )  # fmt: skip
+            Slot(s.id, s.starts_at, s.ends_at, s.room_id, frozenset(r.person_id for r in s.roles))
             for s in sessions
         ]
         sweep = best_of(runs, lambda: find_clashes(slots))

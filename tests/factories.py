@@ -1,4 +1,4 @@
-"""Factory fixtures: build valid objects through the public services, overriding what a test needs."""
+"""Factory fixtures: valid objects built through the public services, overridable per test."""
 
 from __future__ import annotations
 

@@ -55,8 +55,10 @@ def test_sweep_finds_exactly_the_pairs_the_oracle_finds(slots: list[Slot]) -> No
 
 def test_back_to_back_sessions_do_not_clash() -> None:
     hour = timedelta(hours=1)
-    slots = [Slot(1, BASE, BASE + hour, "hall", frozenset({7})),
-             Slot(2, BASE + hour, BASE + 2 * hour, "hall", frozenset({7}))]  # fmt: skip
+    slots = [
+        Slot(1, BASE, BASE + hour, "hall", frozenset({7})),
+        Slot(2, BASE + hour, BASE + 2 * hour, "hall", frozenset({7})),
+    ]
     assert find_clashes(slots) == []
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session as DbSession
 
+from confkit import services
 from confkit.db import Store
 from confkit.models import Event
-from tests.factories import FIXED_NOW
 
 
 def test_instants_round_trip_identically_in_utc(db: DbSession, make_event) -> None:
@@ -41,18 +41,18 @@ def test_naive_datetimes_are_refused_by_the_column_type(db: DbSession, make_even
         db.flush()
 
 
-def test_transaction_commits_on_success_and_rolls_back_on_error(store: Store, make_event) -> None:
-    with store.transaction() as db:
-        db.execute(text("UPDATE events SET name = 'x' WHERE 1 = 0"))
-    with pytest.raises(RuntimeError), store.transaction() as db:
-        db.add(
-            Event(
-                slug="rolled-back", name="x", timezone="UTC", starts_on=FIXED_NOW.date(),
-                ends_on=FIXED_NOW.date(), description="", languages=[],
-                programme_changed_at=FIXED_NOW, created_at=FIXED_NOW, updated_at=FIXED_NOW,
-            )
-        )
-        db.flush()
-        raise RuntimeError("boom")
+def test_transaction_commits_on_success_and_rolls_back_on_error(store: Store) -> None:
+    def create(slug: str) -> None:
+        with store.transaction() as db:
+            services.create_event(
+                db, slug=slug, name=slug, timezone="UTC", starts_on=date(2024, 1, 1),
+                ends_on=date(2024, 1, 1),
+            )  # fmt: skip
+            if slug == "rolled-back":
+                raise RuntimeError("the caller failed after the service succeeded")
+
+    create("kept")
+    with pytest.raises(RuntimeError):
+        create("rolled-back")
     with store.session() as db:
-        assert db.scalar(select(Event).where(Event.slug == "rolled-back")) is None
+        assert db.scalars(select(Event.slug)).all() == ["kept"]

@@ -10,16 +10,25 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import NotFound, ValidationError, services
 from confkit.models import Event, RegistrationMode, Room, Track
+from confkit.services.common import flush
 from tests.factories import FIXED_NOW
 
 
 def test_create_event_stores_every_field(db: DbSession) -> None:
     venue = services.create_venue(db, name="Conference venue", city="Baku", country="AZ")
     event = services.create_event(
-        db, slug="pfp30", name="Azerbaijan and NATO", timezone="Asia/Baku",
-        starts_on=date(2024, 11, 25), ends_on=date(2024, 11, 26), venue=venue,
-        languages=["en", "az"], capacity=200, registration_mode="approval", now=FIXED_NOW,
-    )  # fmt: skip
+        db,
+        slug="pfp30",
+        name="Azerbaijan and NATO",
+        timezone="Asia/Baku",
+        starts_on=date(2024, 11, 25),
+        ends_on=date(2024, 11, 26),
+        venue=venue,
+        languages=["en", "az"],
+        capacity=200,
+        registration_mode="approval",
+        now=FIXED_NOW,
+    )
     assert services.get_event(db, "pfp30") is event
     assert event.venue is venue
     assert event.registration_mode is RegistrationMode.APPROVAL
@@ -30,13 +39,23 @@ def test_create_event_stores_every_field(db: DbSession) -> None:
 def test_every_problem_of_an_event_is_reported_at_once(db: DbSession) -> None:
     with pytest.raises(ValidationError) as raised:
         services.create_event(
-            db, slug="Not A Slug", name=" ", timezone="Mars/Olympus_Mons",
-            starts_on=date(2024, 11, 26), ends_on=date(2024, 11, 25), capacity=-1,
+            db,
+            slug="Not A Slug",
+            name=" ",
+            timezone="Mars/Olympus_Mons",
+            starts_on=date(2024, 11, 26),
+            ends_on=date(2024, 11, 25),
+            capacity=-1,
             registration_opens_at=datetime(2024, 11, 1, 9, 0),
-        )  # fmt: skip
+        )
     assert raised.value.fields == {
-        "slug", "name", "timezone", "ends_on", "capacity", "registration_opens_at",
-    }  # fmt: skip
+        "slug",
+        "name",
+        "timezone",
+        "ends_on",
+        "capacity",
+        "registration_opens_at",
+    }
     assert db.scalar(select(func.count()).select_from(Event)) == 0
 
 
@@ -58,13 +77,18 @@ def test_duplicate_slug_names_the_field_and_keeps_the_first(db: DbSession, make_
 def test_unique_slug_is_held_by_the_database_too(db: DbSession, make_event) -> None:
     make_event(slug="taken")
     clone = Event(
-        slug="taken", name="x", timezone="UTC", starts_on=date(2024, 1, 1), ends_on=date(2024, 1, 1),
-        description="", languages=[], programme_changed_at=FIXED_NOW, created_at=FIXED_NOW,
+        slug="taken",
+        name="x",
+        timezone="UTC",
+        starts_on=date(2024, 1, 1),
+        ends_on=date(2024, 1, 1),
+        description="",
+        languages=[],
+        programme_changed_at=FIXED_NOW,
+        created_at=FIXED_NOW,
         updated_at=FIXED_NOW,
-    )  # fmt: skip
+    )
     db.add(clone)
-    from confkit.services.common import flush
-
     with pytest.raises(ValidationError) as raised:
         flush(db, {"uq_events_slug": "slug"})
     assert raised.value.fields == {"slug"}
@@ -75,8 +99,10 @@ def test_update_event_validates_the_result_and_moves_the_change_stamp(db, make_e
     later = datetime(2024, 11, 2, tzinfo=UTC)
     services.update_event(db, event, name="Renamed", timezone="Europe/Brussels", now=later)
     assert (event.name, event.timezone, event.programme_changed_at) == (
-        "Renamed", "Europe/Brussels", later,
-    )  # fmt: skip
+        "Renamed",
+        "Europe/Brussels",
+        later,
+    )
     with pytest.raises(ValidationError) as raised:
         services.update_event(db, event, ends_on=date(2020, 1, 1), colour="red")
     assert raised.value.fields == {"colour"}

@@ -13,8 +13,13 @@ from confkit.models import Organisation, OrganisationKind, Person
 
 
 def test_names_in_any_script_are_kept_exactly(db: DbSession) -> None:
-    names = [("Elçin", "Abdullayev"), ("Şəhla", "Ağayeva"), ("Анар", "Муталлимов"),
-             ("Gülşen", "Öztürk"), ("İlkin", "Qəribov")]  # fmt: skip
+    names = [
+        ("Elçin", "Abdullayev"),
+        ("Şəhla", "Ağayeva"),
+        ("Анар", "Муталлимов"),
+        ("Gülşen", "Öztürk"),
+        ("İlkin", "Qəribov"),
+    ]
     people = [services.create_person(db, given_name=g, family_name=f) for g, f in names]
     db.flush()
     db.expire_all()
@@ -33,20 +38,26 @@ def test_person_needs_a_family_name_and_a_plausible_unique_email(db: DbSession) 
 
 
 def test_display_name_carries_the_honorific(db: DbSession) -> None:
-    colonel = services.create_person(db, honorific="Colonel", given_name="Elchin",
-                                     family_name="Abdullayev")  # fmt: skip
+    colonel = services.create_person(
+        db, honorific="Colonel", given_name="Elchin", family_name="Abdullayev"
+    )
     assert colonel.display_name == "Colonel Elchin Abdullayev"
 
 
 def test_departments_sit_inside_their_ministry(db: DbSession) -> None:
     ministry = services.create_organisation(
-        db, name="Ministry of Foreign Affairs of the Republic of Azerbaijan", kind="government",
+        db,
+        name="Ministry of Foreign Affairs of the Republic of Azerbaijan",
+        kind="government",
         country="AZ",
-    )  # fmt: skip
+    )
     department = services.create_organisation(
-        db, name="Military-Political Affairs Department", kind=OrganisationKind.GOVERNMENT,
-        country="AZ", parent=ministry,
-    )  # fmt: skip
+        db,
+        name="Military-Political Affairs Department",
+        kind=OrganisationKind.GOVERNMENT,
+        country="AZ",
+        parent=ministry,
+    )
     assert department.parent is ministry
     assert ministry.departments == [department]
     assert department.full_name == (
@@ -57,8 +68,7 @@ def test_departments_sit_inside_their_ministry(db: DbSession) -> None:
 
 def test_organisation_rules(db: DbSession) -> None:
     with pytest.raises(ValidationError) as raised:
-        services.create_organisation(db, name="", kind="club", country="Azerbaijan",
-                                     parent=123456)  # fmt: skip
+        services.create_organisation(db, name="", kind="club", country="Azerbaijan", parent=123456)
     assert raised.value.fields == {"name", "kind", "country", "parent"}
     assert db.scalar(select(func.count()).select_from(Organisation)) == 0
     top = services.create_organisation(db, name="Top", kind="government", country="AZ")
@@ -75,9 +85,12 @@ def test_affiliations_label_and_period(db: DbSession) -> None:
     nato = services.create_organisation(db, name="NATO", kind="international_organisation")
     san = services.create_person(db, given_name="Burcu", family_name="San")
     post = services.add_affiliation(
-        db, san, nato, position_title="Deputy Assistant Secretary General for Operations",
+        db,
+        san,
+        nato,
+        position_title="Deputy Assistant Secretary General for Operations",
         starts_on=date(2024, 1, 1),
-    )  # fmt: skip
+    )
     assert san.affiliations == [post]
     assert post.label == "Deputy Assistant Secretary General for Operations, NATO"
     with pytest.raises(ValidationError) as raised:
@@ -88,8 +101,9 @@ def test_affiliations_label_and_period(db: DbSession) -> None:
     assert raised.value.fields == {"person", "organisation"}
 
 
-def test_retitling_a_position_reaches_the_sessions_that_show_it(db, make_event,
-                                                                make_session) -> None:  # fmt: skip
+def test_retitling_a_position_reaches_the_sessions_that_show_it(
+    db, make_event, make_session
+) -> None:
     event = make_event()
     talk = make_session(event)
     nato = services.create_organisation(db, name="NATO", kind="international_organisation")
@@ -104,8 +118,9 @@ def test_retitling_a_position_reaches_the_sessions_that_show_it(db, make_event,
 def test_delegation_head_is_always_a_member(db, make_event, make_person) -> None:
     event = make_event()
     head, member = make_person(family_name="San"), make_person(family_name="Staff")
-    delegation = services.create_delegation(db, event, name="NATO delegation", head=head,
-                                            members=[member])  # fmt: skip
+    delegation = services.create_delegation(
+        db, event, name="NATO delegation", head=head, members=[member]
+    )
     assert delegation.head is head
     assert set(delegation.members) == {head, member}
     newcomer = make_person()

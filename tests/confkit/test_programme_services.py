@@ -41,9 +41,15 @@ def session_count(db: DbSession) -> int:
 
 def test_add_session_gives_a_permanent_uuid_and_sequence_zero(db, event, hall) -> None:
     result = services.add_session(
-        db, event, title="Opening", kind="plenary", starts_at=baku(26, 9), ends_at=baku(26, 10),
-        room=hall, now=FIXED_NOW,
-    )  # fmt: skip
+        db,
+        event,
+        title="Opening",
+        kind="plenary",
+        starts_at=baku(26, 9),
+        ends_at=baku(26, 10),
+        room=hall,
+        now=FIXED_NOW,
+    )
     opening = result.session
     assert isinstance(opening.uuid, uuid.UUID)
     assert opening.sequence == 0
@@ -55,52 +61,91 @@ def test_add_session_gives_a_permanent_uuid_and_sequence_zero(db, event, hall) -
 
 def test_naive_times_and_reversed_times_name_their_fields(db, event) -> None:
     with pytest.raises(ValidationError) as raised:
-        services.add_session(db, event, title="", kind="lecture",
-                             starts_at=datetime(2024, 11, 26, 9), ends_at=baku(26, 8))  # fmt: skip
+        services.add_session(
+            db,
+            event,
+            title="",
+            kind="lecture",
+            starts_at=datetime(2024, 11, 26, 9),
+            ends_at=baku(26, 8),
+        )
     assert raised.value.fields == {"title", "kind", "starts_at"}
     with pytest.raises(ValidationError) as raised:
-        services.add_session(db, event, title="Backwards", kind="talk",
-                             starts_at=baku(26, 10), ends_at=baku(26, 9))  # fmt: skip
+        services.add_session(
+            db, event, title="Backwards", kind="talk", starts_at=baku(26, 10), ends_at=baku(26, 9)
+        )
     assert raised.value.fields == {"ends_at"}
     assert session_count(db) == 0
 
 
 def test_scheduled_sessions_lie_inside_the_event_days_in_its_zone(db, event) -> None:
     # The event runs 25-26 Nov in Baku (UTC+4): 00:00 on the 25th Baku is 20:00 UTC on the 24th.
-    services.add_session(db, event, title="Early", kind="talk",
-                         starts_at=baku(25, 0), ends_at=baku(25, 1))  # fmt: skip
-    services.add_session(db, event, title="Late", kind="talk",
-                         starts_at=baku(26, 23), ends_at=baku(27, 0))  # fmt: skip
+    services.add_session(
+        db, event, title="Early", kind="talk", starts_at=baku(25, 0), ends_at=baku(25, 1)
+    )
+    services.add_session(
+        db, event, title="Late", kind="talk", starts_at=baku(26, 23), ends_at=baku(27, 0)
+    )
     with pytest.raises(ValidationError) as raised:
-        services.add_session(db, event, title="Before", kind="talk",
-                             starts_at=datetime(2024, 11, 24, 19, 30, tzinfo=UTC),
-                             ends_at=datetime(2024, 11, 24, 20, 30, tzinfo=UTC))  # fmt: skip
+        services.add_session(
+            db,
+            event,
+            title="Before",
+            kind="talk",
+            starts_at=datetime(2024, 11, 24, 19, 30, tzinfo=UTC),
+            ends_at=datetime(2024, 11, 24, 20, 30, tzinfo=UTC),
+        )
     assert raised.value.fields == {"starts_at"}
     with pytest.raises(ValidationError) as raised:
-        services.add_session(db, event, title="Overrun", kind="talk",
-                             starts_at=baku(26, 23), ends_at=baku(27, 1))  # fmt: skip
+        services.add_session(
+            db, event, title="Overrun", kind="talk", starts_at=baku(26, 23), ends_at=baku(27, 1)
+        )
     assert raised.value.fields == {"ends_at"}
-    draft = services.add_session(db, event, title="Idea", kind="talk", status="draft",
-                                 starts_at=baku(28, 9), ends_at=baku(28, 10))  # fmt: skip
+    draft = services.add_session(
+        db,
+        event,
+        title="Idea",
+        kind="talk",
+        status="draft",
+        starts_at=baku(28, 9),
+        ends_at=baku(28, 10),
+    )
     assert draft.session.status is SessionStatus.DRAFT
 
 
 def test_unknown_or_foreign_room_and_track_are_named(db, event, make_event, make_room) -> None:
     other_room = make_room(make_event(), slug="elsewhere")
     with pytest.raises(ValidationError) as raised:
-        services.add_session(db, event, title="T", kind="talk", starts_at=baku(26, 9),
-                             ends_at=baku(26, 10), room=other_room, track=987654)  # fmt: skip
+        services.add_session(
+            db,
+            event,
+            title="T",
+            kind="talk",
+            starts_at=baku(26, 9),
+            ends_at=baku(26, 10),
+            room=other_room,
+            track=987654,
+        )
     assert raised.value.fields == {"room", "track"}
 
 
 def test_room_double_booking_lists_every_clash(db, event, hall, make_session) -> None:
-    first = make_session(event, title="Opening", room=hall, starts_at=baku(26, 9),
-                         ends_at=baku(26, 10))  # fmt: skip
-    second = make_session(event, title="Keynote", room=hall, starts_at=baku(26, 10),
-                          ends_at=baku(26, 11))  # fmt: skip
+    first = make_session(
+        event, title="Opening", room=hall, starts_at=baku(26, 9), ends_at=baku(26, 10)
+    )
+    second = make_session(
+        event, title="Keynote", room=hall, starts_at=baku(26, 10), ends_at=baku(26, 11)
+    )
     with pytest.raises(ConflictError) as raised:
-        services.add_session(db, event, title="Long panel", kind="panel", room=hall,
-                             starts_at=baku(26, 9, 30), ends_at=baku(26, 10, 30))  # fmt: skip
+        services.add_session(
+            db,
+            event,
+            title="Long panel",
+            kind="panel",
+            room=hall,
+            starts_at=baku(26, 9, 30),
+            ends_at=baku(26, 10, 30),
+        )
     clashes = raised.value.clashes
     assert [c.second for c in clashes] == [first, second]
     assert all(c.kind is ClashKind.ROOM and c.room is hall for c in clashes)
@@ -112,19 +157,22 @@ def test_room_double_booking_lists_every_clash(db, event, hall, make_session) ->
 
 def test_drafts_and_cancelled_sessions_do_not_block_a_room(db, event, hall, make_session) -> None:
     make_session(event, room=hall, status="draft")
-    cancelled = make_session(event, room=hall, status="scheduled", starts_at=baku(26, 14),
-                             ends_at=baku(26, 15))  # fmt: skip
+    cancelled = make_session(
+        event, room=hall, status="scheduled", starts_at=baku(26, 14), ends_at=baku(26, 15)
+    )
     services.cancel_session(db, cancelled)
     make_session(event, room=hall)
     make_session(event, room=hall, starts_at=baku(26, 14), ends_at=baku(26, 15))
 
 
-def test_a_person_in_two_overlapping_sessions_is_a_clash(db, event, hall, small,
-                                                          make_session, make_person) -> None:  # fmt: skip
+def test_a_person_in_two_overlapping_sessions_is_a_clash(
+    db, event, hall, small, make_session, make_person
+) -> None:
     person = make_person(given_name="Burcu", family_name="San")
     morning = make_session(event, title="Opening", room=hall)
-    parallel = make_session(event, title="Parallel", room=small, starts_at=baku(26, 10, 30),
-                            ends_at=baku(26, 11, 30))  # fmt: skip
+    parallel = make_session(
+        event, title="Parallel", room=small, starts_at=baku(26, 10, 30), ends_at=baku(26, 11, 30)
+    )
     services.assign_role(db, morning, person, "speaker")
     with pytest.raises(ConflictError) as raised:
         services.assign_role(db, parallel, person, "chair")
@@ -141,18 +189,27 @@ def test_a_person_in_two_overlapping_sessions_is_a_clash(db, event, hall, small,
 
 
 def test_audience_above_room_capacity_is_a_warning_not_an_error(db, event, small) -> None:
-    result = services.add_session(db, event, title="Popular", kind="talk", room=small,
-                                  starts_at=baku(26, 9), ends_at=baku(26, 10),
-                                  expected_audience=35)  # fmt: skip
+    result = services.add_session(
+        db,
+        event,
+        title="Popular",
+        kind="talk",
+        room=small,
+        starts_at=baku(26, 9),
+        ends_at=baku(26, 10),
+        expected_audience=35,
+    )
     (warning,) = result.warnings
     assert warning.field == "expected_audience"
-    assert "35" in warning.message and "Meeting Room" in warning.message
+    assert "35" in warning.message
+    assert "Meeting Room" in warning.message
     assert result.session.id is not None
     assert services.update_session(db, result.session, expected_audience=15).warnings == []
 
 
-def test_calendar_visible_changes_raise_sequence_and_stamp(db, event, hall, small,
-                                                           make_session) -> None:  # fmt: skip
+def test_calendar_visible_changes_raise_sequence_and_stamp(
+    db, event, hall, small, make_session
+) -> None:
     talk = make_session(event, room=hall)
     steps = [
         {"title": "New title"},
@@ -171,8 +228,15 @@ def test_calendar_visible_changes_raise_sequence_and_stamp(db, event, hall, smal
 
 def test_other_changes_leave_sequence_alone(db, event, make_session) -> None:
     talk = make_session(event)
-    services.update_session(db, talk, now=LATER, language="az", expected_audience=10,
-                            signup_capacity=5, visibility="closed")  # fmt: skip
+    services.update_session(
+        db,
+        talk,
+        now=LATER,
+        language="az",
+        expected_audience=10,
+        signup_capacity=5,
+        visibility="closed",
+    )
     assert (talk.sequence, talk.modified_at) == (0, FIXED_NOW)
     services.update_session(db, talk, title=talk.title, now=LATER)
     assert talk.sequence == 0
@@ -196,8 +260,9 @@ def test_people_changes_raise_sequence(db, event, make_session, make_person) -> 
     assert talk.sequence == 5
 
 
-def test_cancel_keeps_the_session_and_uncancel_rechecks_clashes(db, event, hall,
-                                                                make_session) -> None:  # fmt: skip
+def test_cancel_keeps_the_session_and_uncancel_rechecks_clashes(
+    db, event, hall, make_session
+) -> None:
     opening = make_session(event, room=hall)
     services.cancel_session(db, opening, now=LATER)
     assert opening.status is SessionStatus.CANCELLED
@@ -214,8 +279,9 @@ def test_cancel_keeps_the_session_and_uncancel_rechecks_clashes(db, event, hall,
         services.uncancel_session(db, opening)
 
 
-def test_roles_refuse_duplicates_and_foreign_affiliations(db, event, make_session,
-                                                          make_person) -> None:  # fmt: skip
+def test_roles_refuse_duplicates_and_foreign_affiliations(
+    db, event, make_session, make_person
+) -> None:
     talk = make_session(event)
     speaker, stranger = make_person(), make_person()
     nato = services.create_organisation(db, name="NATO", kind="international_organisation")
@@ -249,8 +315,9 @@ def test_unknown_session_uuid_is_not_found(db, event) -> None:
         services.get_session(db, event, "not-a-uuid")
 
 
-def test_whole_event_conflict_report_lists_all_clashes(db, event, hall, small,
-                                                       make_session, make_person) -> None:  # fmt: skip
+def test_whole_event_conflict_report_lists_all_clashes(
+    db, event, hall, small, make_session, make_person
+) -> None:
     person = make_person(given_name="Anar", family_name="Mutallimov")
     a = make_session(event, title="A", room=hall, starts_at=baku(26, 9), ends_at=baku(26, 10))
     b = make_session(event, title="B", room=small, starts_at=baku(26, 11), ends_at=baku(26, 12))
@@ -270,8 +337,9 @@ def test_whole_event_conflict_report_lists_all_clashes(db, event, hall, small,
     assert any(r.person is person for r in report)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(
         st.tuples(
@@ -283,8 +351,9 @@ def test_whole_event_conflict_report_lists_all_clashes(db, event, hall, small,
         max_size=14,
     )
 )
-def test_conflict_report_matches_a_brute_force_oracle(db, event, make_room, make_person,
-                                                      programme) -> None:  # fmt: skip
+def test_conflict_report_matches_a_brute_force_oracle(
+    db, event, make_room, make_person, programme
+) -> None:
     savepoint = db.begin_nested()
     try:
         rooms = [make_room(event) for _ in range(3)]
@@ -293,9 +362,15 @@ def test_conflict_report_matches_a_brute_force_oracle(db, event, make_room, make
         for index, (start, length, room, persons) in enumerate(programme):
             starts_at = baku(26, 8) + timedelta(minutes=15 * start)
             item = services.add_session(
-                db, event, title=f"S{index}", kind="talk", status="draft", starts_at=starts_at,
-                ends_at=starts_at + timedelta(minutes=15 * length), room=rooms[room],
-            ).session  # fmt: skip
+                db,
+                event,
+                title=f"S{index}",
+                kind="talk",
+                status="draft",
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=15 * length),
+                room=rooms[room],
+            ).session
             for person in persons:
                 services.assign_role(db, item, people[person], "speaker")
             sessions.append((item, rooms[room], {people[p] for p in persons}))

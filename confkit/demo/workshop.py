@@ -1,0 +1,283 @@
+"""The ``baku-energy-security-workshop`` demo: a fictional one-day follow-up workshop in Baku.
+
+It always lies 60 days after the day it is first loaded and is open for registration, so a
+newcomer can try registering, the waiting list, the personal agenda and check-in. Its
+speakers and organisations are fictional; some of them also sit on the ``pfp30-baku`` panels,
+and are shared with that event rather than duplicated.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session as DbSession
+
+from confkit import services
+from confkit.demo import pfp30
+from confkit.demo.builder import (
+    FICTIONAL_SPEAKER_BIO,
+    DemoBuilder,
+    OrganisationSpec,
+    PersonSpec,
+    PositionSpec,
+    RoleSpec,
+    SessionSpec,
+    existing_event,
+)
+from confkit.models import Event, OrganisationKind, RegistrationMode, RoleKind, SessionKind
+
+SLUG = "baku-energy-security-workshop"
+TIMEZONE = "Asia/Baku"
+DAYS_AHEAD = 60
+CAPACITY = 30
+HANDS_ON_SEATS = 12
+# Registration closes when the day's programme begins.
+DAY_BEGINS = time(9, 0)
+
+# The event's own registration questions. There is no model for them yet: the registration
+# settings will load these texts when that feature exists.
+WORKSHOP_QUESTIONS: Final = (
+    "Which organisation or institution do you represent?",
+    "Do you have any dietary requirements for lunch?",
+)
+
+DESCRIPTION = """\
+A fictional one-day workshop, made up for the confkit demo as a follow-up to the Baku conference \
+"Azerbaijan and NATO: 30 years of Partnership for Peace". The workshop, its programme, its \
+speakers and their organisations are all fictional.
+
+Experts on energy markets and critical infrastructure discuss the security of energy supply to \
+the European region, in two parallel rooms, and run a hands-on tabletop exercise with 12 seats \
+that participants sign up for.
+
+Registration is open to 30 participants; once they are taken, new registrations join the \
+waiting list.
+"""
+
+GRID_COMPANY = OrganisationSpec(
+    "grid-company",
+    "Kür Grid Company (fictional)",
+    OrganisationKind.COMPANY,
+    country="AZ",
+)
+OFFSHORE_OPERATORS = OrganisationSpec(
+    "offshore-operators",
+    "Absheron Offshore Operators Association (fictional)",
+    OrganisationKind.NGO,
+    country="AZ",
+)
+SOUTH_CAUCASUS_ENERGY_FORUM = OrganisationSpec(
+    "south-caucasus-energy-forum",
+    "South Caucasus Energy Forum (fictional)",
+    OrganisationKind.THINK_TANK,
+    country="GE",
+)
+
+# The pfp30 organisations of the people both events share come first, so they are found again.
+ORGANISATIONS = (
+    pfp30.STRATEGIC_DIALOGUE_INSTITUTE,
+    pfp30.SHIRVAN_INSTITUTE,
+    pfp30.ENERGY_POLICY_CENTRE,
+    pfp30.ENERGY_TRANSIT_INSTITUTE,
+    pfp30.CYBER_RESILIENCE_INSTITUTE,
+    GRID_COMPANY,
+    OFFSHORE_OPERATORS,
+    SOUTH_CAUCASUS_ENERGY_FORUM,
+)
+
+RASHAD_KARIMOV = PersonSpec(
+    "rashad.karimov@example.org",
+    "Rəşad",
+    "Kərimov",
+    bio=FICTIONAL_SPEAKER_BIO,
+    positions=(PositionSpec(OFFSHORE_OPERATORS.key, "Head of Asset Protection"),),
+)
+SEVDA_ORUJOVA = PersonSpec(
+    "sevda.orujova@example.org",
+    "Sevda",
+    "Orucova",
+    bio=FICTIONAL_SPEAKER_BIO,
+    positions=(PositionSpec(GRID_COMPANY.key, "Grid Planning Engineer"),),
+)
+NIKOLOZ_BERIDZE = PersonSpec(
+    "nikoloz.beridze@example.org",
+    "Nikoloz",
+    "Beridze",
+    bio=FICTIONAL_SPEAKER_BIO,
+    positions=(PositionSpec(SOUTH_CAUCASUS_ENERGY_FORUM.key, "Energy Transit Analyst"),),
+)
+
+PEOPLE = (
+    pfp30.CONFERENCE_CHAIR,
+    pfp30.POLICY_MODERATOR,
+    pfp30.AYSEL_HUSEYNOVA,
+    pfp30.MARKUS_FELDMANN,
+    pfp30.INGRID_HALVORSEN,
+    RASHAD_KARIMOV,
+    SEVDA_ORUJOVA,
+    NIKOLOZ_BERIDZE,
+)
+
+ROOMS = (("room-a", "Room A", 40), ("room-b", "Room B", 25))
+
+TRACKS = (
+    (
+        "energy-markets",
+        "Energy markets and supply routes",
+        "How gas, oil and electricity reach the European region, and what can interrupt them.",
+    ),
+    (
+        "critical-infrastructure",
+        "Protecting critical energy infrastructure",
+        "Keeping pipelines, platforms, terminals and grids running through attacks and failures.",
+    ),
+)
+
+
+def _role(person: PersonSpec, role: RoleKind) -> RoleSpec:
+    return RoleSpec(person.email, role)
+
+
+def sessions_on(day: date) -> tuple[SessionSpec, ...]:
+    """The workshop's programme on ``day``: two rooms in parallel before and after lunch."""
+    return (
+        SessionSpec(
+            "registration",
+            "Registration and coffee",
+            SessionKind.BREAK,
+            day,
+            DAY_BEGINS,
+            time(9, 30),
+        ),
+        SessionSpec(
+            "keynote",
+            "Keynote: energy security in the European region",
+            SessionKind.KEYNOTE,
+            day,
+            time(9, 30),
+            time(10, 15),
+            room="room-a",
+            track="energy-markets",
+            abstract="Where the supply of energy to the European region is exposed, and why.",
+            roles=(
+                _role(pfp30.CONFERENCE_CHAIR, RoleKind.CHAIR),
+                _role(pfp30.MARKUS_FELDMANN, RoleKind.SPEAKER),
+            ),
+        ),
+        SessionSpec(
+            "panel-supply-routes",
+            "Caspian supply routes to Europe",
+            SessionKind.PANEL,
+            day,
+            time(10, 30),
+            time(12, 0),
+            room="room-a",
+            track="energy-markets",
+            abstract="Pipelines, ports and contracts that carry Caspian energy westwards.",
+            roles=(
+                _role(pfp30.POLICY_MODERATOR, RoleKind.MODERATOR),
+                _role(pfp30.AYSEL_HUSEYNOVA, RoleKind.PANELLIST),
+                _role(NIKOLOZ_BERIDZE, RoleKind.PANELLIST),
+            ),
+        ),
+        SessionSpec(
+            "talk-offshore-protection",
+            "Protecting offshore platforms and pipelines",
+            SessionKind.TALK,
+            day,
+            time(10, 30),
+            time(11, 30),
+            room="room-b",
+            track="critical-infrastructure",
+            abstract="Physical and cyber threats to offshore assets, and how operators respond.",
+            roles=(_role(RASHAD_KARIMOV, RoleKind.SPEAKER),),
+        ),
+        SessionSpec("lunch", "Lunch", SessionKind.BREAK, day, time(12, 0), time(13, 0)),
+        SessionSpec(
+            "panel-grid-stability",
+            "Renewables, interconnectors and grid stability",
+            SessionKind.PANEL,
+            day,
+            time(13, 0),
+            time(14, 30),
+            room="room-a",
+            track="energy-markets",
+            abstract="What new interconnectors and renewable capacity mean for a secure grid.",
+            roles=(
+                _role(pfp30.AYSEL_HUSEYNOVA, RoleKind.MODERATOR),
+                _role(SEVDA_ORUJOVA, RoleKind.PANELLIST),
+                _role(NIKOLOZ_BERIDZE, RoleKind.PANELLIST),
+            ),
+        ),
+        SessionSpec(
+            "hands-on-tabletop",
+            "Hands-on: tabletop exercise on a cyber incident at an energy terminal",
+            SessionKind.WORKSHOP,
+            day,
+            time(13, 0),
+            time(15, 0),
+            room="room-b",
+            track="critical-infrastructure",
+            abstract=(
+                "Small teams play operator, regulator and incident responder through a simulated "
+                f"cyber incident. Limited to {HANDS_ON_SEATS} participants: sign up for a seat."
+            ),
+            signup_capacity=HANDS_ON_SEATS,
+            roles=(
+                _role(pfp30.INGRID_HALVORSEN, RoleKind.MODERATOR),
+                _role(RASHAD_KARIMOV, RoleKind.MODERATOR),
+            ),
+        ),
+        SessionSpec(
+            "closing",
+            "Closing discussion: lessons from the day",
+            SessionKind.PLENARY,
+            day,
+            time(15, 15),
+            time(16, 0),
+            room="room-a",
+            roles=(
+                _role(pfp30.CONFERENCE_CHAIR, RoleKind.MODERATOR),
+                _role(pfp30.INGRID_HALVORSEN, RoleKind.PANELLIST),
+                _role(pfp30.MARKUS_FELDMANN, RoleKind.PANELLIST),
+            ),
+        ),
+    )
+
+
+def load_workshop(db: DbSession, *, today: date, now: datetime) -> Event:
+    """Load the workshop, ``DAYS_AHEAD`` days after ``today`` and open for registration from
+    ``now``; or return it untouched if it is already there (its date stays the first one)."""
+    loaded = existing_event(db, SLUG)
+    if loaded is not None:
+        return loaded
+    day = today + timedelta(days=DAYS_AHEAD)
+    builder = DemoBuilder(db, now)
+    venue = builder.venue(name="Workshop venue (fictional)", city="Baku", country="AZ")
+    event = services.create_event(
+        db,
+        slug=SLUG,
+        name="Baku Energy Security Workshop (fictional)",
+        timezone=TIMEZONE,
+        starts_on=day,
+        ends_on=day,
+        venue=venue,
+        description=DESCRIPTION,
+        languages=["en"],
+        capacity=CAPACITY,
+        registration_mode=RegistrationMode.OPEN,
+        waitlist_enabled=True,
+        registration_opens_at=now,
+        registration_closes_at=datetime.combine(day, DAY_BEGINS, ZoneInfo(TIMEZONE)),
+        now=now,
+    )
+    for slug, name, capacity in ROOMS:
+        services.add_room(db, event, slug=slug, name=name, capacity=capacity, now=now)
+    for slug, name, description in TRACKS:
+        services.add_track(db, event, slug=slug, name=name, description=description, now=now)
+    builder.add_organisations(ORGANISATIONS)
+    builder.add_people(PEOPLE)
+    builder.add_sessions(event, sessions_on(day))
+    return event

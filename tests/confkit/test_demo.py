@@ -1,0 +1,358 @@
+"""The demo events: the article's facts, a clash-free programme, and loading twice is harmless."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from confkit import services
+from confkit.db import Base
+from confkit.demo import (
+    WORKSHOP_QUESTIONS,
+    demo_session_uuid,
+    load_demo,
+    load_pfp30,
+)
+from confkit.models import (
+    Delegation,
+    Event,
+    Organisation,
+    OrganisationKind,
+    Person,
+    ProgrammeSession,
+    RegistrationMode,
+    RoleKind,
+    SessionKind,
+    SessionStatus,
+    Visibility,
+)
+
+BAKU = ZoneInfo("Asia/Baku")
+TODAY = date(2025, 3, 1)
+NOW = datetime(2025, 3, 1, 8, 30, tzinfo=UTC)
+ARTICLE_PEOPLE = {
+    "anar.mutallimov@mfa.example.org",
+    "burcu.san@nato.example.org",
+    "elchin.abdullayev@mod.example.org",
+}
+
+
+@pytest.fixture
+def demo(db: DbSession) -> dict[str, Event]:
+    return {event.slug: event for event in load_demo(db, today=TODAY, now=NOW)}
+
+
+@pytest.fixture
+def pfp30(demo: dict[str, Event]) -> Event:
+    return demo["pfp30-baku"]
+
+
+@pytest.fixture
+def workshop(demo: dict[str, Event]) -> Event:
+    return demo["baku-energy-security-workshop"]
+
+
+def person(db: DbSession, email: str) -> Person:
+    return db.scalars(select(Person).where(Person.email == email)).one()
+
+
+def organisation(db: DbSession, name: str) -> Organisation:
+    return db.scalars(select(Organisation).where(Organisation.name == name)).one()
+
+
+def session_titled(event: Event, title: str) -> ProgrammeSession:
+    (found,) = [s for s in event.sessions if s.title == title]
+    return found
+
+
+def roles_of(programme_session: ProgrammeSession) -> list[tuple[str, RoleKind]]:
+    return [(role.person.display_name, role.role) for role in programme_session.roles]
+
+
+def test_both_events_are_loaded(demo: dict[str, Event]) -> None:
+    assert list(demo) == ["pfp30-baku", "baku-energy-security-workshop"]
+
+
+def test_pfp30_is_the_baku_conference_with_registration_closed(pfp30: Event) -> None:
+    assert pfp30.name == "Azerbaijan and NATO: 30 years of Partnership for Peace"
+    assert pfp30.timezone == "Asia/Baku"
+    assert (pfp30.starts_on, pfp30.ends_on) == (date(2024, 11, 25), date(2024, 11, 26))
+    assert pfp30.languages == ["en", "az"]
+    assert pfp30.registration_closes_at is not None
+    assert pfp30.registration_closes_at < datetime(2024, 11, 25, tzinfo=BAKU)
+    assert pfp30.venue is not None
+    assert (pfp30.venue.city, pfp30.venue.country) == ("Baku", "AZ")
+
+
+def test_pfp30_description_says_what_is_illustrative_and_credits_the_source(
+    pfp30: Event,
+) -> None:
+    assert "timetable shown here is illustrative" in pfp30.description
+    assert "fictional" in pfp30.description
+    assert "Caliber.Az, by Khagan Isayev" in pfp30.description
+
+
+def test_pfp30_tracks_are_the_article_topics(pfp30: Event) -> None:
+    assert [track.name for track in pfp30.tracks] == [
+        "History, current state and future prospects of the partnership",
+        "Achievements of the SNT program",
+        "Contributions to NATO-led peacekeeping operations",
+        "Energy security in the European region",
+        "Science for Peace and Security: counter-terrorism and cyber security",
+    ]
+
+
+def test_each_pfp30_track_has_a_panel_with_a_moderator_and_panellists(pfp30: Event) -> None:
+    for track in pfp30.tracks:
+        (panel,) = [s for s in pfp30.sessions if s.track is track]
+        kinds = [role.role for role in panel.roles]
+        assert panel.kind is SessionKind.PANEL
+        assert kinds[0] is RoleKind.MODERATOR
+        assert 2 <= kinds.count(RoleKind.PANELLIST) <= 3
+
+
+def test_the_article_organisations_sit_in_their_parents(db: DbSession, pfp30: Event) -> None:
+    foreign_ministry = organisation(db, "Ministry of Foreign Affairs of the Republic of Azerbaijan")
+    department = organisation(db, "Military-Political Affairs Department")
+    cooperation = organisation(db, "International Military Cooperation Department")
+    nato = organisation(db, "NATO")
+
+    assert department.parent is foreign_ministry
+    assert (foreign_ministry.kind, foreign_ministry.country) == (OrganisationKind.GOVERNMENT, "AZ")
+    assert cooperation.kind is OrganisationKind.ARMED_FORCES
+    assert cooperation.parent is not None
+    assert cooperation.parent.name == "Ministry of Defence of the Republic of Azerbaijan"
+    assert (nato.kind, nato.country) == (OrganisationKind.INTERNATIONAL, None)
+
+
+def test_the_article_people_hold_their_positions(db: DbSession, pfp30: Event) -> None:
+    mutallimov = person(db, "anar.mutallimov@mfa.example.org")
+    san = person(db, "burcu.san@nato.example.org")
+    abdullayev = person(db, "elchin.abdullayev@mod.example.org")
+
+    assert [a.label for a in mutallimov.affiliations] == [
+        "Acting Head, Military-Political Affairs Department,"
+        " Ministry of Foreign Affairs of the Republic of Azerbaijan"
+    ]
+    assert [a.label for a in san.affiliations] == [
+        "Deputy Assistant Secretary General for Operations, NATO"
+    ]
+    assert abdullayev.display_name == "Colonel Elchin Abdullayev"
+    assert abdullayev.affiliations[0].label.startswith(
+        "Head, International Military Cooperation Department"
+    )
+
+
+def test_the_nato_delegation_is_headed_by_burcu_san(db: DbSession, pfp30: Event) -> None:
+    (delegation,) = db.scalars(select(Delegation).where(Delegation.event_id == pfp30.id)).all()
+    san = person(db, "burcu.san@nato.example.org")
+
+    assert delegation.name == "NATO delegation"
+    assert delegation.head is san
+    assert delegation.organisation is not None
+    assert delegation.organisation.name == "NATO"
+    assert san in delegation.members
+    others = [member for member in delegation.members if member is not san]
+    assert 1 <= len(others) <= 2
+    assert all("Fictional" in member.bio for member in others)
+
+
+def test_the_bilateral_meeting_is_closed_on_25_november_in_baku(
+    db: DbSession, pfp30: Event
+) -> None:
+    meeting = session_titled(pfp30, "Meeting with the NATO delegation")
+    (delegation,) = db.scalars(select(Delegation).where(Delegation.event_id == pfp30.id)).all()
+
+    assert meeting.kind is SessionKind.MEETING
+    assert meeting.visibility is Visibility.CLOSED
+    assert meeting.status is SessionStatus.SCHEDULED
+    assert meeting.starts_at.astimezone(BAKU).date() == date(2024, 11, 25)
+    assert meeting.ends_at.astimezone(BAKU).date() == date(2024, 11, 25)
+    assert meeting.room is not None
+    assert meeting.room.name == "Meeting Room"
+    assert roles_of(meeting)[0] == ("Colonel Elchin Abdullayev", RoleKind.CHAIR)
+    participants = {role.person for role in meeting.roles if role.role is RoleKind.PARTICIPANT}
+    assert participants == set(delegation.members)
+    for topic in (
+        "Individually Tailored Partnership Programme",
+        "international security missions",
+        "Operational Capabilities Concept",
+        "Partnership Staff Positions",
+    ):
+        assert topic in meeting.abstract
+
+
+def test_the_conference_day_is_26_november_and_public(pfp30: Event) -> None:
+    public = [s for s in pfp30.sessions if s.visibility is Visibility.PUBLIC]
+
+    assert {s.starts_at.astimezone(BAKU).date() for s in public} == {date(2024, 11, 26)}
+    assert {SessionKind.BREAK, SessionKind.PLENARY, SessionKind.PANEL} <= {s.kind for s in public}
+
+
+def test_the_opening_plenary_has_the_article_speakers(pfp30: Event) -> None:
+    opening = session_titled(pfp30, "Opening plenary: 30 years of Partnership for Peace")
+    speakers = [role for role in opening.roles if role.role is RoleKind.SPEAKER]
+
+    assert [role.person.name for role in speakers] == ["Anar Mutallimov", "Burcu San"]
+    # Each is shown with the position the article gives them.
+    assert speakers[1].affiliation is not None
+    assert "Deputy Assistant Secretary General for Operations" in speakers[1].affiliation.label
+
+
+def test_everyone_the_article_does_not_name_is_marked_fictional(
+    demo: dict[str, Event],
+) -> None:
+    people = {role.person for event in demo.values() for s in event.sessions for role in s.roles}
+    invented = [p for p in people if p.email not in ARTICLE_PEOPLE]
+
+    assert invented
+    assert all("Fictional" in p.bio for p in invented), [p.name for p in invented]
+    assert all(
+        "(fictional)" in role.affiliation.label
+        for event in demo.values()
+        for s in event.sessions
+        for role in s.roles
+        if role.person.email not in ARTICLE_PEOPLE and role.affiliation is not None
+    )
+
+
+def test_the_fictional_workshop_has_none_of_the_article_people(workshop: Event) -> None:
+    emails = {role.person.email for s in workshop.sessions for role in s.roles}
+
+    assert emails
+    assert not emails & ARTICLE_PEOPLE
+
+
+@pytest.mark.parametrize("slug", ["pfp30-baku", "baku-energy-security-workshop"])
+def test_the_programme_has_no_clashes(db: DbSession, demo: dict[str, Event], slug: str) -> None:
+    assert services.conflict_report(db, demo[slug]) == []
+
+
+def test_the_workshop_is_60_days_ahead_and_open_for_registration(workshop: Event) -> None:
+    assert "fictional" in workshop.name
+    assert "fictional" in workshop.description
+    assert workshop.starts_on == workshop.ends_on == TODAY + timedelta(days=60)
+    assert workshop.timezone == "Asia/Baku"
+    assert workshop.venue is not None
+    assert workshop.venue.city == "Baku"
+    assert workshop.registration_mode is RegistrationMode.OPEN
+    assert workshop.registration_opens_at == NOW
+    assert workshop.registration_closes_at is not None
+    assert workshop.registration_closes_at.astimezone(BAKU).date() == workshop.starts_on
+    assert workshop.capacity == 30
+    assert workshop.waitlist_enabled is True
+
+
+def test_the_workshop_runs_two_rooms_in_parallel(workshop: Event) -> None:
+    assert [room.name for room in workshop.rooms] == ["Room A", "Room B"]
+    parallel = [
+        (first, second)
+        for first in workshop.sessions
+        for second in workshop.sessions
+        if first.room is not None
+        and second.room is not None
+        and first.room.name == "Room A"
+        and second.room.name == "Room B"
+        and first.starts_at < second.ends_at
+        and second.starts_at < first.ends_at
+    ]
+    assert parallel
+
+
+def test_the_hands_on_session_has_12_seats(workshop: Event) -> None:
+    (hands_on,) = [s for s in workshop.sessions if s.kind is SessionKind.WORKSHOP]
+
+    assert hands_on.signup_capacity == 12
+
+
+def test_the_workshop_keeps_its_registration_questions_for_later() -> None:
+    assert len(WORKSHOP_QUESTIONS) == 2
+
+
+def test_session_uuids_derive_from_a_fixed_namespace_and_key(
+    db: DbSession, demo: dict[str, Event]
+) -> None:
+    # Pinned here: calendars keep these UIDs, so the namespace may never change.
+    namespace = uuid.UUID("61a4eccb-8bbc-40bc-bd36-d558a0607b4b")
+    opening = session_titled(
+        demo["pfp30-baku"], "Opening plenary: 30 years of Partnership for Peace"
+    )
+    (hands_on,) = [
+        s for s in demo["baku-energy-security-workshop"].sessions if s.kind is SessionKind.WORKSHOP
+    ]
+
+    assert opening.uuid == uuid.uuid5(namespace, "pfp30-baku/opening")
+    assert hands_on.uuid == uuid.uuid5(namespace, "baku-energy-security-workshop/hands-on-tabletop")
+    assert demo_session_uuid("pfp30-baku", "opening") == opening.uuid
+    assert all(s.uuid.version == 5 for event in demo.values() for s in event.sessions)
+
+
+def test_people_and_organisations_are_shared_between_the_events(
+    db: DbSession, demo: dict[str, Event]
+) -> None:
+    def people_in(event: Event) -> set[Person]:
+        return {role.person for s in event.sessions for role in s.roles}
+
+    shared = people_in(demo["pfp30-baku"]) & people_in(demo["baku-energy-security-workshop"])
+    names = db.scalars(select(Organisation.name)).all()
+
+    assert person(db, "aysel.huseynova@example.org") in shared
+    assert len(names) == len(set(names))
+    assert len(person(db, "aysel.huseynova@example.org").affiliations) == 1
+
+
+def table_counts(db: DbSession) -> dict[str, int]:
+    return {
+        table.name: db.scalar(select(func.count()).select_from(table)) or 0
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def session_state(db: DbSession) -> list[tuple[Any, ...]]:
+    rows = db.execute(
+        select(
+            ProgrammeSession.uuid,
+            ProgrammeSession.sequence,
+            ProgrammeSession.modified_at,
+            Event.programme_changed_at,
+        )
+        .join(Event)
+        .order_by(ProgrammeSession.uuid)
+    )
+    return [tuple(row) for row in rows]
+
+
+def test_loading_twice_changes_nothing(db: DbSession, demo: dict[str, Event]) -> None:
+    counts, state = table_counts(db), session_state(db)
+
+    again = load_demo(db, today=TODAY + timedelta(days=7), now=NOW + timedelta(days=7))
+
+    assert [event.id for event in again] == [event.id for event in demo.values()]
+    assert table_counts(db) == counts
+    assert session_state(db) == state
+    assert again[1].starts_on == TODAY + timedelta(days=60)
+
+
+def test_a_later_load_reuses_people_and_organisations_already_there(db: DbSession) -> None:
+    nato = services.create_organisation(db, name="NATO", kind="international_organisation")
+    san = services.create_person(
+        db, given_name="Burcu", family_name="San", email="burcu.san@nato.example.org", now=NOW
+    )
+    load_pfp30(db, now=NOW)
+    counts = table_counts(db)
+
+    load_demo(db, today=TODAY, now=NOW)
+
+    assert db.scalars(select(Organisation).where(Organisation.name == "NATO")).all() == [nato]
+    assert person(db, "burcu.san@nato.example.org") is san
+    assert [a.organisation for a in san.affiliations] == [nato]
+    # Only the workshop was added; the people it shares with pfp30 were found again.
+    added = {name: table_counts(db)[name] - counts[name] for name in counts}
+    assert added["events"] == 1
+    assert added["persons"] == 3

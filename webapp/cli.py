@@ -1,0 +1,108 @@
+"""The ``confkit`` command: Flask's ``run``, ``shell`` and ``routes`` plus confkit's own commands.
+
+More commands join with ``cli.add_command(command)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy import Engine
+
+from confkit import migrate
+from confkit.db import make_engine
+from webapp import create_app
+from webapp.command_errors import reported_database_errors
+from webapp.demo_command import demo_command
+
+
+class DatabaseCommandGroup(AppGroup):
+    """Commands whose database and migration failures end in a one-line error, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Loading the app happens inside too, so a malformed database URL is reported the same way.
+        with reported_database_errors():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def configured_engine() -> Iterator[Engine]:
+    """An engine on the app's configured database, disposed of when the command ends."""
+    engine = make_engine(current_app.config["CONFKIT_DATABASE_URL"])
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def describe_database(engine: Engine) -> str:
+    """The engine's URL without its password, to say which database a command worked on."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+db_commands = DatabaseCommandGroup(
+    "db", help="Migrate the configured database and check its schema."
+)
+
+
+@db_commands.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Migrate the database up to REVISION (default: the newest)."""
+    with configured_engine() as engine:
+        migrate.upgrade(engine, revision)
+        reached = migrate.current_revision(engine) or "base"
+        click.echo(f"Upgraded {describe_database(engine)} to revision {reached}.")
+
+
+@db_commands.command("downgrade")
+@click.argument("revision")
+def downgrade_command(revision: str) -> None:
+    """Migrate the database down to REVISION ("base" removes every table)."""
+    with configured_engine() as engine:
+        migrate.downgrade(engine, revision)
+        reached = migrate.current_revision(engine) or "base"
+        click.echo(f"Downgraded {describe_database(engine)} to revision {reached}.")
+
+
+@db_commands.command("current")
+def current_command() -> None:
+    """Show the revision the database is at."""
+    with configured_engine() as engine:
+        current = migrate.current_revision(engine)
+    if current is None:
+        click.echo("base (not migrated)")
+    elif current == migrate.head_revision():
+        click.echo(f"{current} (head)")
+    else:
+        click.echo(f"{current} (the newest is {migrate.head_revision()})")
+
+
+@db_commands.command("check")
+def check_command() -> None:
+    """Fail, naming each difference, when the database schema and the models differ."""
+    with configured_engine() as engine:
+        differences = migrate.schema_differences(engine)
+    if not differences:
+        click.echo("No differences between the models and the migrations.")
+        return
+    for difference in differences:
+        click.echo(f"- {migrate.describe_difference(difference)}")
+    raise click.ClickException(
+        f"{len(differences)} difference(s) between the models and the database"
+    )
+
+
+cli = FlaskGroup(name="confkit", create_app=create_app, help="Run and manage a confkit site.")
+cli.add_command(db_commands)
+cli.add_command(demo_command)
+
+
+def main() -> None:
+    """Entry point of the ``confkit`` console script."""
+    cli.main(prog_name="confkit")

@@ -19,6 +19,7 @@ from confkit.db import make_engine
 from webapp import create_app
 from webapp.command_errors import reported_database_errors
 from webapp.demo_command import demo_command
+from webapp.programme_commands import conflicts_command
 
 
 class DatabaseCommandGroup(AppGroup):
@@ -101,6 +102,7 @@ def check_command() -> None:
 cli = FlaskGroup(name="confkit", create_app=create_app, help="Run and manage a confkit site.")
 cli.add_command(db_commands)
 cli.add_command(demo_command)
+cli.add_command(conflicts_command)
 
 
 def main() -> None:

@@ -420,6 +420,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_session_roles_person_id", "session_roles", ["person_id"])
 
+
 def downgrade() -> None:
     op.drop_index("ix_session_roles_person_id", table_name="session_roles")
     op.drop_table("session_roles")

@@ -1,0 +1,79 @@
+"""The public pages: upcoming events, an event, its programme and one session."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+
+from flask import render_template, request
+
+from confkit import clock, schedule
+from confkit.registration_window import registration_window
+from confkit.services import get_event, list_events
+from webapp.database import get_db
+from webapp.public import bp
+
+# confkit's labels as template filters: {{ event.starts_on|date_range_label(event.ends_on) }}.
+for _template_filter in (
+    schedule.date_label,
+    schedule.date_range_label,
+    schedule.datetime_label,
+    schedule.day_label,
+    schedule.language_name,
+    schedule.zone_label,
+):
+    bp.add_app_template_filter(_template_filter)
+
+PAST_EVENTS_SHOWN = 10
+
+
+@bp.get("/")
+def index() -> str:
+    """Upcoming events, then the latest past ones."""
+    db = get_db()
+    # A day's margin keeps an event listed until it is over in every time zone.
+    cutoff = clock.now().date() - timedelta(days=1)
+    upcoming = list_events(db, ending_after=cutoff)
+    past = [event for event in reversed(list_events(db)) if event not in upcoming]
+    return render_template("public/index.html", upcoming=upcoming, past=past[:PAST_EVENTS_SHOWN])
+
+
+@bp.get("/events/<slug>/")
+def event_page(slug: str) -> str:
+    """An event: dates, zone, venue, description and whether registration is open."""
+    event = get_event(get_db(), slug)
+    return render_template(
+        "public/event.html",
+        event=event,
+        paragraphs=_paragraphs(event.description),
+        registration=registration_window(event, clock.now()),
+    )
+
+
+@bp.get("/events/<slug>/schedule")
+def schedule_page(slug: str) -> str:
+    """The public programme by day and room, optionally for one track (``?track=<slug>``)."""
+    db = get_db()
+    event = get_event(db, slug)
+    programme = schedule.build_schedule(db, event, track_slug=request.args.get("track") or None)
+    return render_template("public/schedule.html", event=event, schedule=programme)
+
+
+@bp.get("/events/<slug>/sessions/<uuid:session_uuid>")
+def session_page(slug: str, session_uuid: uuid.UUID) -> str:
+    """One public session with its people and their positions."""
+    db = get_db()
+    event = get_event(db, slug)
+    slot = schedule.get_slot(db, event, session_uuid)
+    return render_template(
+        "public/session.html",
+        event=event,
+        slot=slot,
+        paragraphs=_paragraphs(slot.session.abstract),
+    )
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Text split at blank lines, the way organisers type it into a text area."""
+    return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]

@@ -12,10 +12,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import CheckConstraint, Connection, Engine, inspect
 from sqlalchemy.schema import Column, Constraint, Index, Table
 
 import confkit
+import confkit.models  # noqa: F401  (registers every table on the metadata)
 from confkit.db import Base
 
 MIGRATIONS_DIR_NAME = "migrations"
@@ -73,16 +74,38 @@ def head_revision() -> str | None:
 
 def schema_differences(bind: Engine | Connection) -> list[Any]:
     """What separates the database's schema from the models; empty when they agree."""
-    import confkit.models  # noqa: F401  (registers every table on the metadata)
-
     with _connected(bind) as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "compare_server_default": False}
         )
         differences: list[Any] = compare_metadata(context, Base.metadata)
+        differences += _check_constraint_differences(connection)
     pending = current_revision(bind) != head_revision()
     if pending:
         differences.insert(0, ("revision", current_revision(bind), head_revision()))
+    return differences
+
+
+def _check_constraint_differences(connection: Connection) -> list[Any]:
+    """CHECK constraints missing on either side, by name (Alembic does not compare them)."""
+    inspector = inspect(connection)
+    existing_tables = set(inspector.get_table_names())
+    differences: list[Any] = []
+    for table in Base.metadata.sorted_tables:
+        if table.name not in existing_tables:
+            continue
+        in_models = {
+            str(c.name): c for c in table.constraints if isinstance(c, CheckConstraint) and c.name
+        }
+        in_database = {
+            str(c["name"]) for c in inspector.get_check_constraints(table.name) if c.get("name")
+        }
+        differences += [
+            ("add_constraint", in_models[name]) for name in sorted(set(in_models) - in_database)
+        ]
+        differences += [
+            ("remove_check", table.name, name) for name in sorted(in_database - set(in_models))
+        ]
     return differences
 
 
@@ -111,6 +134,9 @@ def describe_difference(difference: Any) -> str:
         return f"{_describe_schema_item(details)} is in the models but not in the database"
     if kind in _ONLY_IN_DATABASE:
         return f"{_describe_schema_item(details)} is in the database but not in the models"
+    if kind == "remove_check":
+        table_name, name = details
+        return f"CheckConstraint {name} on {table_name} is in the database but not in the models"
     if kind.startswith("modify_"):
         _schema, table_name, column_name, _existing, in_database, in_models = details
         aspect = kind.removeprefix("modify_")

@@ -1,6 +1,7 @@
 """The ``confkit`` command: Flask's ``run``, ``shell`` and ``routes`` plus confkit's own commands.
 
-More commands join with ``cli.add_command(command)``.
+More commands join with ``cli.add_command(command)``. Every command, Flask's own included, reports
+a database, driver or migration failure as one ``Error:`` line and exit status 1, not a traceback.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo
 from sqlalchemy import Engine
 
 from confkit import migrate
@@ -22,13 +23,25 @@ from webapp.demo_command import demo_command
 from webapp.programme_commands import conflicts_command
 
 
-class DatabaseCommandGroup(AppGroup):
-    """Commands whose database and migration failures end in a one-line error, not a traceback."""
+class ConfkitGroup(FlaskGroup):
+    """Flask's command group, with database failures reported in one line by every command."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        # Loading the app happens inside too, so a malformed database URL is reported the same way.
+        # Finding the command and loading the app happen inside too, so an app that cannot open
+        # its database (a malformed URL, a driver that is not installed) is reported the same way.
         with reported_database_errors():
             return super().invoke(ctx)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # For ``--help``: Flask prints the traceback of an app that fails to load; say it in one
+        # line instead, and list the commands that need no app.
+        try:
+            with reported_database_errors():
+                ctx.ensure_object(ScriptInfo).load_app()
+        except click.ClickException as error:
+            click.secho(f"Error: {error.format_message()}\n", err=True, fg="red")
+            return sorted(super(FlaskGroup, self).list_commands(ctx))
+        return super().list_commands(ctx)
 
 
 @contextmanager
@@ -46,9 +59,7 @@ def describe_database(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
-db_commands = DatabaseCommandGroup(
-    "db", help="Migrate the configured database and check its schema."
-)
+db_commands = AppGroup("db", help="Migrate the configured database and check its schema.")
 
 
 @db_commands.command("upgrade")
@@ -99,7 +110,7 @@ def check_command() -> None:
     )
 
 
-cli = FlaskGroup(name="confkit", create_app=create_app, help="Run and manage a confkit site.")
+cli = ConfkitGroup(name="confkit", create_app=create_app, help="Run and manage a confkit site.")
 cli.add_command(db_commands)
 cli.add_command(demo_command)
 cli.add_command(conflicts_command)
@@ -108,3 +119,7 @@ cli.add_command(conflicts_command)
 def main() -> None:
     """Entry point of the ``confkit`` console script."""
     cli.main(prog_name="confkit")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,6 @@
 """The ``baku-energy-security-workshop`` demo: a fictional one-day follow-up workshop in Baku.
 
-It always lies 60 days after the day it is first loaded and is open for registration, so a
+It always lies 60 days after the day it is last loaded and is open for registration, so a
 newcomer can try registering, the waiting list, the personal agenda and check-in. Its
 speakers and organisations are fictional; some of them also sit on the ``pfp30-baku`` panels,
 and are shared with that event rather than duplicated.
@@ -249,11 +249,12 @@ def sessions_on(day: date) -> tuple[SessionSpec, ...]:
 
 def load_workshop(db: DbSession, *, today: date, now: datetime) -> Event:
     """Load the workshop, ``DAYS_AHEAD`` days after ``today`` and open for registration from
-    ``now``; or return it untouched if it is already there (its date stays the first one)."""
+    ``now``. If it is already there, loading again the same day changes nothing; on a later day
+    it moves, sessions and all, so it stays ``DAYS_AHEAD`` days ahead."""
+    day = today + timedelta(days=DAYS_AHEAD)
     loaded = existing_event(db, SLUG)
     if loaded is not None:
-        return loaded
-    day = today + timedelta(days=DAYS_AHEAD)
+        return services.shift_event(db, loaded, starts_on=day, now=now)
     builder = DemoBuilder(db, now)
     venue = builder.venue(name="Workshop venue (fictional)", city="Baku", country="AZ")
     event = services.create_event(

@@ -8,6 +8,7 @@ from confkit.services.events import (
     create_venue,
     get_event,
     list_events,
+    upcoming_and_past_events,
     update_event,
     update_room,
     update_track,
@@ -33,6 +34,7 @@ from confkit.services.programme import (
     move_session,
     remove_role,
     reorder_roles,
+    shift_event,
     uncancel_session,
     update_session,
 )
@@ -59,6 +61,7 @@ __all__ = [
     "move_session",
     "remove_role",
     "reorder_roles",
+    "shift_event",
     "uncancel_session",
     "update_affiliation",
     "update_delegation",
@@ -69,4 +72,5 @@ __all__ = [
     "update_session",
     "update_track",
     "update_venue",
+    "upcoming_and_past_events",
 ]

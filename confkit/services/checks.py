@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from confkit.errors import Problem, ValidationError
 
 T = TypeVar("T")
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Problems:
@@ -44,15 +45,20 @@ class Problems:
     def text(
         self, field: str, value: str | None, *, max_length: int, required: bool = True
     ) -> None:
-        if value is None or not value.strip():
+        if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.add(field, "is required")
             return
-        if len(value) > max_length:
+        if not isinstance(value, str):
+            self.add(field, "must be text")
+        elif len(value) > max_length:
             self.add(field, f"is longer than {max_length} characters")
+        elif CONTROL_CHARACTERS.search(value):
+            # PostgreSQL refuses NUL outright, and control characters corrupt feeds and CSV.
+            self.add(field, "contains a control character")
 
     def slug(self, field: str, value: str) -> None:
-        if not SLUG_PATTERN.match(value or "") or len(value) > 100:
+        if not is_slug(value):
             self.add(
                 field,
                 "must be lowercase letters, digits and single hyphens, at most 100 characters",
@@ -81,19 +87,43 @@ class Problems:
             self.add(field, f"{value!r} is not an ISO 3166-1 alpha-2 country code such as 'AZ'")
 
     def not_negative(self, field: str, value: int | None) -> None:
-        if value is not None and value < 0:
+        if value is None:
+            return
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.add(field, "must be a whole number")
+        elif value < 0:
             self.add(field, "cannot be negative")
 
 
 def is_iana_zone(name: str) -> bool:
-    """True for a real IANA zone name (from tzdata), never for an empty or made-up one."""
-    if not name or not isinstance(name, str) or name != name.strip():
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    """True for a real IANA zone name such as "Asia/Baku", never for "localtime" or "right/UTC"."""
+    return isinstance(name, str) and name in iana_zone_names()
+
+
+@cache
+def iana_zone_names() -> frozenset[str]:
+    """The zone names tzdata ships, without "Factory" (a placeholder, not a place)."""
+    names = resources.files("tzdata").joinpath("zones").read_text("utf-8").split()
+    return frozenset(names) - {"Factory"}
+
+
+def is_slug(value: object) -> bool:
+    """True for a well-formed slug: lowercase letters, digits and single hyphens."""
+    return isinstance(value, str) and len(value) <= 100 and bool(SLUG_PATTERN.match(value))
+
+
+def day_bounds(zone_name: str, first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """Midnight starting ``first_day`` and midnight ending ``last_day`` in the zone, in UTC."""
+    zone = ZoneInfo(zone_name)
+    first = datetime.combine(first_day, time(0), zone)
+    after_last = datetime.combine(last_day + timedelta(days=1), time(0), zone)
+    return first.astimezone(UTC), after_last.astimezone(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """The same instant in UTC: comparing or adding in UTC is exact across clock changes, which
+    wall-clock arithmetic on two times sharing one zone object is not."""
+    return value.astimezone(UTC)
 
 
 @cache

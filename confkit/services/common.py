@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import UniqueConstraint
@@ -30,7 +31,8 @@ def resolve(db: DbSession, model: type[ModelT], value: ModelT | int, *, field: s
     """The object itself, or the one with that id; a ValidationError naming ``field`` if none."""
     if isinstance(value, model):
         return value
-    found = db.get(model, value) if isinstance(value, int) else None
+    is_id = isinstance(value, int) and not isinstance(value, bool)
+    found = db.get(model, value) if is_id else None
     if found is None:
         raise ValidationError.single(field, f"no {model.__name__.lower()} with id {value!r}")
     return found
@@ -47,14 +49,19 @@ def as_enum(enum_class: type[EnumT], value: EnumT | str, *, field: str) -> EnumT
         raise ValidationError.single(field, f"{value!r} is not one of: {choices}") from None
 
 
-def flush(db: DbSession, unique_fields: Mapping[str, str] | None = None) -> None:
-    """Flush inside a savepoint, turning a unique violation into a ValidationError.
+@contextmanager
+def savepoint(db: DbSession, unique_fields: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Apply a change inside a savepoint and flush it, turning a unique violation (a race another
+    transaction won) into a ValidationError naming the field.
 
-    ``unique_fields`` maps a constraint name to the field it guards. The savepoint keeps the
-    outer transaction usable (PostgreSQL aborts a transaction on any failed statement).
+    ``unique_fields`` maps a constraint name to the field it guards. Work flushed before the
+    block stays; only the block's own change is undone, so the caller's transaction stays usable
+    (PostgreSQL would otherwise refuse every further statement).
     """
+    db.flush()
     try:
         with db.begin_nested():
+            yield
             db.flush()
     except IntegrityError as error:
         message = str(error.orig)

@@ -6,17 +6,25 @@ Every function takes the caller's database session, flushes, and never commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
-from confkit.errors import NotFound, ValidationError
-from confkit.models import Event, RegistrationMode, Room, Track, Venue
-from confkit.services.checks import Problems
-from confkit.services.common import UNSET, Unset, as_enum, flush, resolve
+from confkit.errors import NotFound
+from confkit.models import (
+    Event,
+    ProgrammeSession,
+    RegistrationMode,
+    Room,
+    SessionStatus,
+    Track,
+    Venue,
+)
+from confkit.services.checks import Problems, as_utc, day_bounds, is_slug
+from confkit.services.common import UNSET, Unset, as_enum, resolve, savepoint
 
 EVENT_FIELDS = frozenset(
     {
@@ -39,6 +47,8 @@ EVENT_FIELDS = frozenset(
 
 def get_event(db: DbSession, slug: str) -> Event:
     """The event with that slug. Raises NotFound."""
+    if not is_slug(slug):
+        raise NotFound("event", slug)
     event = db.scalar(select(Event).where(Event.slug == slug))
     if event is None:
         raise NotFound("event", slug)
@@ -51,6 +61,26 @@ def list_events(db: DbSession, *, ending_after: date | None = None) -> Sequence[
     if ending_after is not None:
         query = query.where(Event.ends_on >= ending_after)
     return db.scalars(query).all()
+
+
+def upcoming_and_past_events(
+    db: DbSession, *, now: datetime, past_limit: int = 10
+) -> tuple[list[Event], list[Event]]:
+    """Events not yet over at ``now`` in their own zone (soonest first), and the latest past ones.
+
+    An event is over at midnight after its last day in its own time zone.
+    """
+    # No zone is more than a day from UTC, so the date filter only narrows; the zone decides.
+    candidates = list_events(db, ending_after=now.astimezone(UTC).date() - timedelta(days=1))
+    upcoming = [e for e in candidates if day_bounds(e.timezone, e.starts_on, e.ends_on)[1] > now]
+    upcoming_ids = {e.id for e in upcoming}
+    past_query = (
+        select(Event)
+        .where(Event.id.not_in(upcoming_ids))
+        .order_by(Event.starts_on.desc(), Event.name)
+        .limit(past_limit)
+    )
+    return upcoming, list(db.scalars(past_query))
 
 
 def create_event(
@@ -84,81 +114,106 @@ def create_event(
         created_at=stamp,
         updated_at=stamp,
     )
-    _apply_event_fields(db, event, details, creating=True)
-    db.add(event)
-    flush(db, {"uq_events_slug": "slug"})
+    values = _checked_event_fields(db, event, details, creating=True)
+    with savepoint(db, {"uq_events_slug": "slug"}):
+        _apply(event, values)
+        db.add(event)
     return event
 
 
 def update_event(
     db: DbSession, event: Event, *, now: datetime | None = None, **changes: Any
 ) -> Event:
-    """Change any of the event's fields (see ``EVENT_FIELDS``). Raises ValidationError."""
-    unknown = set(changes) - EVENT_FIELDS
-    if unknown:
-        raise ValidationError.single(sorted(unknown)[0], "is not a field of an event")
-    _apply_event_fields(db, event, changes, creating=False)
+    """Change any of the event's fields (see ``EVENT_FIELDS``).
+
+    Raises ValidationError; new dates or a new zone that would leave a scheduled session outside
+    the event's days are refused, naming the sessions.
+    """
+    values = _checked_event_fields(db, event, changes, creating=False)
     stamp = now or clock.now()
-    event.updated_at = stamp
-    # Names, zone and dates appear in every feed of the event.
-    event.programme_changed_at = stamp
-    flush(db, {"uq_events_slug": "slug"})
+    with savepoint(db, {"uq_events_slug": "slug"}):
+        _apply(event, values)
+        event.updated_at = stamp
+        # Names, zone and dates appear in every feed of the event.
+        event.programme_changed_at = stamp
     return event
 
 
-def _apply_event_fields(
+def _checked_event_fields(
     db: DbSession, event: Event, values: dict[str, Any], *, creating: bool
-) -> None:
-    unknown = set(values) - EVENT_FIELDS
-    if unknown:
-        raise ValidationError.single(sorted(unknown)[0], "is not a field of an event")
-    merged = {name: getattr(event, name) for name in EVENT_FIELDS if name != "venue"}
-    merged.update({k: v for k, v in values.items() if k != "venue"})
+) -> dict[str, Any]:
+    """The event's fields after the change, once every rule holds. Raises ValidationError."""
     problems = Problems()
+    for unknown in sorted(set(values) - EVENT_FIELDS):
+        problems.add(unknown, "is not a field of an event")
+    merged = {name: getattr(event, name) for name in EVENT_FIELDS}
+    merged.update({k: v for k, v in values.items() if k in EVENT_FIELDS})
     problems.slug("slug", merged["slug"])
     problems.text("name", merged["name"], max_length=300)
+    problems.text("description", merged["description"], max_length=50_000, required=False)
     problems.timezone("timezone", merged["timezone"])
-    if not isinstance(merged["starts_on"], date) or isinstance(merged["starts_on"], datetime):
-        problems.add("starts_on", "must be a date")
-    if not isinstance(merged["ends_on"], date) or isinstance(merged["ends_on"], datetime):
-        problems.add("ends_on", "must be a date")
-    if (
-        "starts_on" not in problems
-        and "ends_on" not in problems
-        and (merged["ends_on"] < merged["starts_on"])
-    ):
+    for field in ("starts_on", "ends_on"):
+        if not isinstance(merged[field], date) or isinstance(merged[field], datetime):
+            problems.add(field, "must be a date")
+    dates_valid = "starts_on" not in problems and "ends_on" not in problems
+    if dates_valid and merged["ends_on"] < merged["starts_on"]:
         problems.add("ends_on", "is before the first day")
+        dates_valid = False
     problems.not_negative("capacity", merged["capacity"])
     opens = merged["registration_opens_at"]
     closes = merged["registration_closes_at"]
     valid_window = problems.aware("registration_opens_at", opens, required=False)
     valid_window &= problems.aware("registration_closes_at", closes, required=False)
-    if valid_window and closes <= opens:
+    if valid_window and as_utc(closes) <= as_utc(opens):
         problems.add("registration_closes_at", "must be after registration opens")
-    mode = merged["registration_mode"]
-    try:
-        merged["registration_mode"] = as_enum(RegistrationMode, mode, field="registration_mode")
-    except ValidationError as error:
-        problems.items.extend(error.problems)
-    if not isinstance(merged["languages"], list | tuple):
+    merged["registration_mode"] = problems.collect(
+        lambda: as_enum(RegistrationMode, merged["registration_mode"], field="registration_mode")
+    )
+    languages = merged["languages"]
+    if not isinstance(languages, list | tuple) or not all(isinstance(x, str) for x in languages):
         problems.add("languages", "must be a list of language codes")
-    venue = values.get("venue", UNSET)
-    if venue is not UNSET and venue is not None:
-        try:
-            venue = resolve(db, Venue, venue, field="venue")
-        except ValidationError as error:
-            problems.items.extend(error.problems)
+    else:
+        merged["languages"] = list(languages)
+    if merged["venue"] is not None:
+        merged["venue"] = problems.collect(
+            lambda: resolve(db, Venue, merged["venue"], field="venue")
+        )
     slug = merged["slug"]
     if "slug" not in problems and (creating or slug != event.slug):
-        taken = db.scalar(select(func.count()).select_from(Event).where(Event.slug == slug))
+        with db.no_autoflush:
+            taken = db.scalar(select(func.count()).select_from(Event).where(Event.slug == slug))
         if taken:
             problems.add("slug", f"{slug!r} is already taken by another event")
+    if not creating and dates_valid and "timezone" not in problems:
+        _check_sessions_fit(db, event, merged, problems)
     problems.raise_if_any()
-    merged["languages"] = list(merged["languages"])
-    for name, value in merged.items():
-        setattr(event, name, value)
-    if venue is not UNSET:
-        event.venue = venue
+    return merged
+
+
+def _check_sessions_fit(
+    db: DbSession, event: Event, merged: dict[str, Any], problems: Problems
+) -> None:
+    """Refuse new days or a new zone that would strand scheduled sessions outside the event."""
+    if all(merged[k] == getattr(event, k) for k in ("starts_on", "ends_on", "timezone")):
+        return
+    first, after_last = day_bounds(merged["timezone"], merged["starts_on"], merged["ends_on"])
+    with db.no_autoflush:
+        outside = db.scalars(
+            select(ProgrammeSession.title)
+            .where(
+                ProgrammeSession.event_id == event.id,
+                ProgrammeSession.status == SessionStatus.SCHEDULED,
+                (ProgrammeSession.starts_at < first) | (ProgrammeSession.ends_at > after_last),
+            )
+            .order_by(ProgrammeSession.starts_at)
+        ).all()
+    if outside:
+        titles = ", ".join(f"{title!r}" for title in outside[:5])
+        more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+        problems.add(
+            "ends_on" if merged["timezone"] == event.timezone else "timezone",
+            f"would leave scheduled sessions outside the event's days: {titles}{more}",
+        )
 
 
 def create_venue(
@@ -167,8 +222,8 @@ def create_venue(
     """Create a venue. Raises ValidationError."""
     venue = Venue(name=name, address=address, city=city, country=country)
     _check_venue(venue)
-    db.add(venue)
-    flush(db)
+    with savepoint(db):
+        db.add(venue)
     return venue
 
 
@@ -184,8 +239,8 @@ def update_venue(
     """Change a venue's details. Raises ValidationError."""
     values = _merge(venue, name=name, address=address, city=city, country=country)
     _check_venue(Venue(**values))
-    _apply(venue, values)
-    flush(db)
+    with savepoint(db):
+        _apply(venue, values)
     return venue
 
 
@@ -215,10 +270,10 @@ def add_room(
         "position": _next_position(event.rooms) if position is None else position,
     }
     _check_place(db, Room, event, None, values)
-    room = Room(event=event, **values)
-    db.add(room)
-    event.programme_changed_at = now or clock.now()
-    flush(db, {"uq_rooms_event_id_slug": "slug"})
+    with savepoint(db, {"uq_rooms_event_id_slug": "slug"}):
+        room = Room(event=event, **values)
+        db.add(room)
+        event.programme_changed_at = now or clock.now()
     return room
 
 
@@ -235,9 +290,9 @@ def update_room(
     """Change a room. Raises ValidationError."""
     values = _merge(room, slug=slug, name=name, capacity=capacity, position=position)
     _check_place(db, Room, room.event, room.id, values)
-    _apply(room, values)
-    room.event.programme_changed_at = now or clock.now()
-    flush(db, {"uq_rooms_event_id_slug": "slug"})
+    with savepoint(db, {"uq_rooms_event_id_slug": "slug"}):
+        _apply(room, values)
+        room.event.programme_changed_at = now or clock.now()
     return room
 
 
@@ -261,10 +316,10 @@ def add_track(
         "position": _next_position(event.tracks) if position is None else position,
     }
     _check_place(db, Track, event, None, values)
-    track = Track(event=event, **values)
-    db.add(track)
-    event.programme_changed_at = now or clock.now()
-    flush(db, {"uq_tracks_event_id_slug": "slug"})
+    with savepoint(db, {"uq_tracks_event_id_slug": "slug"}):
+        track = Track(event=event, **values)
+        db.add(track)
+        event.programme_changed_at = now or clock.now()
     return track
 
 
@@ -284,9 +339,9 @@ def update_track(
         track, slug=slug, name=name, description=description, colour=colour, position=position
     )
     _check_place(db, Track, track.event, track.id, values)
-    _apply(track, values)
-    track.event.programme_changed_at = now or clock.now()
-    flush(db, {"uq_tracks_event_id_slug": "slug"})
+    with savepoint(db, {"uq_tracks_event_id_slug": "slug"}):
+        _apply(track, values)
+        track.event.programme_changed_at = now or clock.now()
     return track
 
 

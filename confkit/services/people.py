@@ -25,7 +25,7 @@ from confkit.models import (
     SessionRole,
 )
 from confkit.services.checks import Problems
-from confkit.services.common import UNSET, Unset, as_enum, flush, resolve
+from confkit.services.common import UNSET, Unset, as_enum, resolve, savepoint
 from confkit.services.sequence import touch_sessions
 
 EMAIL_MAX_LENGTH = 320
@@ -51,9 +51,9 @@ def create_person(
     }
     _check_person(db, values, own_id=None)
     stamp = now or clock.now()
-    person = Person(**values, created_at=stamp, updated_at=stamp)
-    db.add(person)
-    flush(db, {"uq_persons_email": "email"})
+    with savepoint(db, {"uq_persons_email": "email"}):
+        person = Person(**values, created_at=stamp, updated_at=stamp)
+        db.add(person)
     return person
 
 
@@ -82,13 +82,13 @@ def update_person(
     renamed = any(
         values[k] != getattr(person, k) for k in ("given_name", "family_name", "honorific")
     )
-    for name, value in values.items():
-        setattr(person, name, value)
     stamp = now or clock.now()
-    person.updated_at = stamp
-    if renamed:
-        touch_sessions(db, _sessions_of(db, person_ids=[person.id]), stamp)
-    flush(db, {"uq_persons_email": "email"})
+    with savepoint(db, {"uq_persons_email": "email"}):
+        for name, value in values.items():
+            setattr(person, name, value)
+        person.updated_at = stamp
+        if renamed:
+            touch_sessions(db, _sessions_of(db, person_ids=[person.id]), stamp)
     return person
 
 
@@ -133,9 +133,9 @@ def create_organisation(
     values = _organisation_values(
         db, name=name, kind=kind, country=country, short_name=short_name, parent=parent, own=None
     )
-    organisation = Organisation(**values)
-    db.add(organisation)
-    flush(db)
+    with savepoint(db):
+        organisation = Organisation(**values)
+        db.add(organisation)
     return organisation
 
 
@@ -148,9 +148,10 @@ def update_organisation(
     country: str | None | Unset = UNSET,
     short_name: str | None | Unset = UNSET,
     parent: Organisation | int | None | Unset = UNSET,
+    now: datetime | None = None,
 ) -> Organisation:
-    """Change an organisation; a parent that would make a cycle is refused. Raises
-    ValidationError."""
+    """Change an organisation; a parent that would make a cycle is refused. A new name or parent
+    reaches every session showing a position there. Raises ValidationError."""
     values = _organisation_values(
         db,
         name=organisation.name if name is UNSET else name,
@@ -160,10 +161,36 @@ def update_organisation(
         parent=organisation.parent if parent is UNSET else parent,
         own=organisation,
     )
-    for attribute, value in values.items():
-        setattr(organisation, attribute, value)
-    flush(db)
+    relabelled = values["name"] != organisation.name or values["parent"] is not organisation.parent
+    with savepoint(db):
+        if relabelled:
+            # Positions are shown with the organisation's full name, parents included.
+            touch_sessions(
+                db, _sessions_showing(db, _with_departments(organisation)), now or clock.now()
+            )
+        for attribute, value in values.items():
+            setattr(organisation, attribute, value)
     return organisation
+
+
+def _with_departments(organisation: Organisation) -> list[int]:
+    """The ids of the organisation and every department below it."""
+    ids, pending = [], [organisation]
+    while pending:
+        current = pending.pop()
+        ids.append(current.id)
+        pending.extend(current.departments)
+    return ids
+
+
+def _sessions_showing(db: DbSession, organisation_ids: list[int]) -> list[ProgrammeSession]:
+    """Sessions in which someone holds a role in a position at one of these organisations."""
+    shown_in = (
+        select(SessionRole.session_id)
+        .join(Affiliation, SessionRole.affiliation_id == Affiliation.id)
+        .where(Affiliation.organisation_id.in_(organisation_ids))
+    )
+    return list(db.scalars(select(ProgrammeSession).where(ProgrammeSession.id.in_(shown_in))))
 
 
 def _organisation_values(
@@ -220,15 +247,15 @@ def add_affiliation(
     )
     _check_period(problems, position_title, starts_on, ends_on)
     problems.raise_if_any()
-    affiliation = Affiliation(
-        person=resolved_person,
-        organisation=resolved_organisation,
-        position_title=position_title.strip(),
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-    db.add(affiliation)
-    flush(db)
+    with savepoint(db):
+        affiliation = Affiliation(
+            person=resolved_person,
+            organisation=resolved_organisation,
+            position_title=position_title.strip(),
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        db.add(affiliation)
     return affiliation
 
 
@@ -250,18 +277,18 @@ def update_affiliation(
     _check_period(problems, title, start, end)
     problems.raise_if_any()
     retitled = title.strip() != affiliation.position_title
-    affiliation.position_title, affiliation.starts_on, affiliation.ends_on = (
-        title.strip(),
-        start,
-        end,
-    )
-    if retitled and affiliation.id is not None:
-        shown_in = select(SessionRole.session_id).where(
-            SessionRole.affiliation_id == affiliation.id
+    with savepoint(db):
+        if retitled and affiliation.id is not None:
+            shown_in = select(SessionRole.session_id).where(
+                SessionRole.affiliation_id == affiliation.id
+            )
+            sessions = db.scalars(select(ProgrammeSession).where(ProgrammeSession.id.in_(shown_in)))
+            touch_sessions(db, sessions.all(), now or clock.now())
+        affiliation.position_title, affiliation.starts_on, affiliation.ends_on = (
+            title.strip(),
+            start,
+            end,
         )
-        sessions = db.scalars(select(ProgrammeSession).where(ProgrammeSession.id.in_(shown_in)))
-        touch_sessions(db, sessions.all(), now or clock.now())
-    flush(db)
     return affiliation
 
 
@@ -298,15 +325,15 @@ def create_delegation(
     problems.raise_if_any()
     if resolved_head is not None and resolved_head not in member_list:
         member_list.insert(0, resolved_head)
-    delegation = Delegation(
-        event=event,
-        name=name.strip(),
-        head=resolved_head,
-        organisation=resolved_organisation,
-        members=member_list,
-    )
-    db.add(delegation)
-    flush(db)
+    with savepoint(db):
+        delegation = Delegation(
+            event=event,
+            name=name.strip(),
+            head=resolved_head,
+            organisation=resolved_organisation,
+            members=member_list,
+        )
+        db.add(delegation)
     return delegation
 
 
@@ -345,9 +372,9 @@ def update_delegation(
     problems.raise_if_any()
     if new_head is not None and new_head not in member_list:
         member_list.insert(0, new_head)
-    delegation.name, delegation.head = new_name.strip(), new_head
-    delegation.members, delegation.organisation = member_list, new_organisation
-    flush(db)
+    with savepoint(db):
+        delegation.name, delegation.head = new_name.strip(), new_head
+        delegation.members, delegation.organisation = member_list, new_organisation
     return delegation
 
 

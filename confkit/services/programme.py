@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,8 +31,8 @@ from confkit.models import (
     Track,
     Visibility,
 )
-from confkit.services.checks import Problems
-from confkit.services.common import UNSET, Unset, as_enum, flush, resolve
+from confkit.services.checks import Problems, as_utc, day_bounds
+from confkit.services.common import UNSET, Unset, as_enum, resolve, savepoint
 from confkit.services.conflicts import clashes_for
 from confkit.services.sequence import touch_sessions
 
@@ -107,6 +107,7 @@ def add_session(
     candidate = ProgrammeSession(uuid=uuid or uuid_module.uuid4(), sequence=0)
     # Set before checking so a clash message can name the new session.
     candidate.event_id, candidate.title = event.id, title
+    _lock_programme(db, event)
     values = _check_session(
         db,
         event,
@@ -126,19 +127,16 @@ def add_session(
             "expected_audience": expected_audience,
         },
         people=[],
+        new_uuid=uuid,
     )
-    if uuid is not None:
-        with db.no_autoflush:
-            if db.scalar(select(ProgrammeSession.id).where(ProgrammeSession.uuid == uuid)):
-                raise ValidationError.single("uuid", f"{uuid} is already used by another session")
     stamp = now or clock.now()
-    candidate.created_at = candidate.modified_at = stamp
-    for name, value in values.items():
-        setattr(candidate, name, value)
-    candidate.event = event
-    db.add(candidate)
-    event.programme_changed_at = stamp
-    flush(db, {"uq_sessions_uuid": "uuid"})
+    with savepoint(db, {"uq_sessions_uuid": "uuid"}):
+        candidate.created_at = candidate.modified_at = stamp
+        for name, value in values.items():
+            setattr(candidate, name, value)
+        candidate.event = event
+        db.add(candidate)
+        event.programme_changed_at = stamp
     return SessionResult(candidate, _warnings(candidate))
 
 
@@ -150,9 +148,10 @@ def update_session(
     **changes: Any,
 ) -> SessionResult:
     """Change any of ``SESSION_FIELDS``. Raises ValidationError, then ConflictError."""
-    unknown = set(changes) - SESSION_FIELDS
+    unknown = sorted(set(changes) - SESSION_FIELDS)
     if unknown:
-        raise ValidationError.single(sorted(unknown)[0], "is not a field of a session")
+        raise ValidationError(Problem(name, "is not a field of a session") for name in unknown)
+    _lock_programme(db, programme_session.event)
     current = {name: getattr(programme_session, name) for name in SESSION_FIELDS}
     proposed = current | changes
     values = _check_session(
@@ -165,13 +164,13 @@ def update_session(
     changed = {name for name, value in values.items() if current[name] != value}
     if not changed:
         return SessionResult(programme_session, _warnings(programme_session))
-    for name in changed:
-        setattr(programme_session, name, values[name])
     stamp = now or clock.now()
-    if changed & CALENDAR_FIELDS:
-        touch_sessions(db, [programme_session], stamp)
-    programme_session.event.programme_changed_at = stamp
-    flush(db)
+    with savepoint(db):
+        for name in changed:
+            setattr(programme_session, name, values[name])
+        if changed & CALENDAR_FIELDS:
+            touch_sessions(db, [programme_session], stamp)
+        programme_session.event.programme_changed_at = stamp
     return SessionResult(programme_session, _warnings(programme_session))
 
 
@@ -189,8 +188,9 @@ def move_session(
     changes: dict[str, Any] = {"starts_at": starts_at}
     if ends_at is not None:
         changes["ends_at"] = ends_at
-    elif isinstance(starts_at, datetime) and starts_at.tzinfo is not None:
-        changes["ends_at"] = starts_at + (programme_session.ends_at - programme_session.starts_at)
+    elif isinstance(starts_at, datetime) and starts_at.utcoffset() is not None:
+        length = programme_session.ends_at - programme_session.starts_at
+        changes["ends_at"] = as_utc(starts_at) + length
     if room is not UNSET:
         changes["room"] = room
     return update_session(db, programme_session, now=now, **changes)
@@ -242,8 +242,7 @@ def assign_role(
             and (resolved_affiliation.person_id != resolved_person.id)
         ):
             problems.add("affiliation", "is a position of another person")
-    if position is not None and position < 0:
-        problems.add("position", "cannot be negative")
+    problems.not_negative("position", position)
     if resolved_person is not None and any(
         r.person_id == resolved_person.id and r.role == resolved_role
         for r in programme_session.roles
@@ -253,6 +252,7 @@ def assign_role(
     assert resolved_person is not None
     assert resolved_role is not None
     already_in = any(r.person_id == resolved_person.id for r in programme_session.roles)
+    _lock_programme(db, programme_session.event)
     if programme_session.is_scheduled and not already_in:
         clashes = clashes_for(
             db,
@@ -266,24 +266,24 @@ def assign_role(
         if clashes:
             raise ConflictError(clashes)
     next_position = max((r.position for r in programme_session.roles), default=-1) + 1
-    session_role = SessionRole(
-        person=resolved_person,
-        role=resolved_role,
-        affiliation=resolved_affiliation,
-        position=next_position if position is None else position,
-    )
-    programme_session.roles.append(session_role)
-    touch_sessions(db, [programme_session], now or clock.now())
-    flush(db, {"uq_session_roles_session_id_person_id_role": "person"})
+    with savepoint(db, {"uq_session_roles_session_id_person_id_role": "person"}):
+        session_role = SessionRole(
+            person=resolved_person,
+            role=resolved_role,
+            affiliation=resolved_affiliation,
+            position=next_position if position is None else position,
+        )
+        programme_session.roles.append(session_role)
+        touch_sessions(db, [programme_session], now or clock.now())
     return session_role
 
 
 def remove_role(db: DbSession, session_role: SessionRole, *, now: datetime | None = None) -> None:
     """Take a person's role in a session away."""
     programme_session = session_role.session
-    programme_session.roles.remove(session_role)
-    touch_sessions(db, [programme_session], now or clock.now())
-    flush(db)
+    with savepoint(db):
+        programme_session.roles.remove(session_role)
+        touch_sessions(db, [programme_session], now or clock.now())
 
 
 def reorder_roles(
@@ -297,24 +297,66 @@ def reorder_roles(
     ValidationError."""
     by_id = {r.id: r for r in programme_session.roles}
     ids = [item.id if isinstance(item, SessionRole) else item for item in ordered]
-    if sorted(ids) != sorted(by_id):
+    if not all(isinstance(i, int) for i in ids) or sorted(ids) != sorted(by_id):
         raise ValidationError.single("roles", "must list each of the session's roles exactly once")
     if ids == [r.id for r in programme_session.roles]:
         return list(programme_session.roles)
-    for index, role_id in enumerate(ids):
-        by_id[role_id].position = index
-    programme_session.roles.sort(key=lambda r: r.position)
-    touch_sessions(db, [programme_session], now or clock.now())
-    flush(db)
+    with savepoint(db):
+        for index, role_id in enumerate(ids):
+            by_id[role_id].position = index
+        programme_session.roles.sort(key=lambda r: r.position)
+        touch_sessions(db, [programme_session], now or clock.now())
     return list(programme_session.roles)
+
+
+def shift_event(
+    db: DbSession, event: Event, *, starts_on: date, now: datetime | None = None
+) -> Event:
+    """Move a whole event to begin on ``starts_on``, every session the same number of days.
+
+    Sessions keep their local clock times (a 09:30 session is at 09:30 on its new day, whatever
+    the clock changes between) and raise their SEQUENCE, so subscribed calendars move them. The
+    registration deadline moves with the event; the opening stays. Raises ValidationError.
+    """
+    if not isinstance(starts_on, date) or isinstance(starts_on, datetime):
+        raise ValidationError.single("starts_on", "must be a date")
+    days = starts_on - event.starts_on
+    if not days:
+        return event
+    _lock_programme(db, event)
+    zone = ZoneInfo(event.timezone)
+
+    def shifted(instant: datetime) -> datetime:
+        local = instant.astimezone(zone).replace(tzinfo=None) + days
+        return as_utc(local.replace(tzinfo=zone))
+
+    stamp = now or clock.now()
+    closes = event.registration_closes_at
+    with savepoint(db):
+        event.starts_on, event.ends_on = event.starts_on + days, event.ends_on + days
+        if closes is not None:
+            event.registration_closes_at = shifted(closes)
+        for programme_session in event.sessions:
+            programme_session.starts_at = shifted(programme_session.starts_at)
+            programme_session.ends_at = shifted(programme_session.ends_at)
+        touch_sessions(db, event.sessions, stamp)
+        event.updated_at = event.programme_changed_at = stamp
+    return event
 
 
 def event_bounds(event: Event) -> tuple[datetime, datetime]:
     """The first and last instants of the event's days, midnight to midnight in its zone."""
-    zone = ZoneInfo(event.timezone)
-    first = datetime.combine(event.starts_on, time(0), zone)
-    after_last = datetime.combine(event.ends_on + timedelta(days=1), time(0), zone)
-    return first, after_last
+    return day_bounds(event.timezone, event.starts_on, event.ends_on)
+
+
+def _lock_programme(db: DbSession, event: Event) -> None:
+    """Take the event's row lock, so concurrent changes to one programme check clashes in turn.
+
+    Without it two transactions could each find a room free and both book it. SQLite has no row
+    locks and serialises writers on its own.
+    """
+    if event.id is not None:
+        db.execute(select(Event.id).where(Event.id == event.id).with_for_update())
 
 
 def _check_session(
@@ -324,8 +366,17 @@ def _check_session(
     values: dict[str, Any],
     *,
     people: list[Person],
+    new_uuid: uuid_module.UUID | None = None,
 ) -> dict[str, Any]:
+    """The session's fields after the change, once every rule holds.
+
+    Raises ValidationError listing every bad field, then ConflictError listing every clash.
+    """
     problems = Problems()
+    if new_uuid is not None:
+        with db.no_autoflush:
+            if db.scalar(select(ProgrammeSession.id).where(ProgrammeSession.uuid == new_uuid)):
+                problems.add("uuid", f"{new_uuid} is already used by another session")
     problems.text("title", values["title"], max_length=500)
     problems.text("abstract", values["abstract"], max_length=20_000, required=False)
     problems.text("language", values["language"], max_length=16, required=False)
@@ -343,6 +394,9 @@ def _check_session(
     result["track"] = _place(db, problems, Track, values["track"], event, "track")
     starts_at, ends_at = values["starts_at"], values["ends_at"]
     times_valid = problems.aware("starts_at", starts_at) & problems.aware("ends_at", ends_at)
+    if times_valid:
+        starts_at = result["starts_at"] = as_utc(starts_at)
+        ends_at = result["ends_at"] = as_utc(ends_at)
     if times_valid and ends_at <= starts_at:
         problems.add("ends_at", "must be after the start")
         times_valid = False

@@ -45,9 +45,13 @@ def test_transaction_commits_on_success_and_rolls_back_on_error(store: Store) ->
     def create(slug: str) -> None:
         with store.transaction() as db:
             services.create_event(
-                db, slug=slug, name=slug, timezone="UTC", starts_on=date(2024, 1, 1),
+                db,
+                slug=slug,
+                name=slug,
+                timezone="UTC",
+                starts_on=date(2024, 1, 1),
                 ends_on=date(2024, 1, 1),
-            )  # fmt: skip
+            )
             if slug == "rolled-back":
                 raise RuntimeError("the caller failed after the service succeeded")
 

@@ -331,12 +331,31 @@ def session_state(db: DbSession) -> list[tuple[Any, ...]]:
 def test_loading_twice_changes_nothing(db: DbSession, demo: dict[str, Event]) -> None:
     counts, state = table_counts(db), session_state(db)
 
-    again = load_demo(db, today=TODAY + timedelta(days=7), now=NOW + timedelta(days=7))
+    again = load_demo(db, today=TODAY, now=NOW + timedelta(hours=3))
 
     assert [event.id for event in again] == [event.id for event in demo.values()]
     assert table_counts(db) == counts
     assert session_state(db) == state
-    assert again[1].starts_on == TODAY + timedelta(days=60)
+
+
+def test_a_load_on_a_later_day_keeps_the_workshop_sixty_days_ahead(
+    db: DbSession, demo: dict[str, Event]
+) -> None:
+    workshop = demo["baku-energy-security-workshop"]
+    local_times = {s.uuid: s.starts_at.astimezone(BAKU).time() for s in workshop.sessions}
+    sequences = {s.uuid: s.sequence for s in workshop.sessions}
+    counts = table_counts(db)
+
+    load_demo(db, today=TODAY + timedelta(days=7), now=NOW + timedelta(days=7))
+
+    assert workshop.starts_on == TODAY + timedelta(days=67)
+    assert table_counts(db) == counts
+    for session in workshop.sessions:
+        assert session.starts_at.astimezone(BAKU).date() == workshop.starts_on
+        assert session.starts_at.astimezone(BAKU).time() == local_times[session.uuid]
+        assert session.sequence == sequences[session.uuid] + 1
+    assert services.conflict_report(db, workshop) == []
+    assert demo["pfp30-baku"].starts_on == date(2024, 11, 25)
 
 
 def test_a_later_load_reuses_people_and_organisations_already_there(db: DbSession) -> None:

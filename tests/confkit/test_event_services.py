@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import NotFound, ValidationError, services
 from confkit.models import Event, RegistrationMode, Room, Track
-from confkit.services.common import flush
-from tests.factories import FIXED_NOW
+from confkit.services.common import savepoint
+from tests.factories import FIXED_NOW, baku
 
 
 def test_create_event_stores_every_field(db: DbSession) -> None:
@@ -59,7 +59,21 @@ def test_every_problem_of_an_event_is_reported_at_once(db: DbSession) -> None:
     assert db.scalar(select(func.count()).select_from(Event)) == 0
 
 
-@pytest.mark.parametrize("zone", ["", "asia/baku", "UTC+4", "Europe/Nowhere", " Asia/Baku"])
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "",
+        "asia/baku",
+        "UTC+4",
+        "Europe/Nowhere",
+        " Asia/Baku",
+        "localtime",
+        "Factory",
+        "right/UTC",
+        "posix/Asia/Baku",
+        None,
+    ],
+)
 def test_unknown_time_zones_are_refused(db: DbSession, make_event, zone: str) -> None:
     with pytest.raises(ValidationError) as raised:
         make_event(timezone=zone)
@@ -74,8 +88,12 @@ def test_duplicate_slug_names_the_field_and_keeps_the_first(db: DbSession, make_
     assert services.get_event(db, "pfp30-baku").name == first.name == "First"
 
 
-def test_unique_slug_is_held_by_the_database_too(db: DbSession, make_event) -> None:
+def test_a_unique_violation_undoes_only_its_own_change(db: DbSession, make_event) -> None:
+    # Another transaction may take a slug between the check and the insert: the database
+    # refuses it, the caller gets a named error, and the earlier work in the transaction stays.
     make_event(slug="taken")
+    earlier = make_event(slug="earlier")
+    earlier.name = "Changed before the failure"
     clone = Event(
         slug="taken",
         name="x",
@@ -88,10 +106,13 @@ def test_unique_slug_is_held_by_the_database_too(db: DbSession, make_event) -> N
         created_at=FIXED_NOW,
         updated_at=FIXED_NOW,
     )
-    db.add(clone)
-    with pytest.raises(ValidationError) as raised:
-        flush(db, {"uq_events_slug": "slug"})
+    with pytest.raises(ValidationError) as raised, savepoint(db, {"uq_events_slug": "slug"}):
+        db.add(clone)
     assert raised.value.fields == {"slug"}
+    db.expire_all()
+    assert services.get_event(db, "earlier").name == "Changed before the failure"
+    assert db.scalar(select(func.count()).select_from(Event).where(Event.slug == "taken")) == 1
+    make_event(slug="after-the-failure")
 
 
 def test_update_event_validates_the_result_and_moves_the_change_stamp(db, make_event) -> None:
@@ -104,17 +125,48 @@ def test_update_event_validates_the_result_and_moves_the_change_stamp(db, make_e
         later,
     )
     with pytest.raises(ValidationError) as raised:
-        services.update_event(db, event, ends_on=date(2020, 1, 1), colour="red")
-    assert raised.value.fields == {"colour"}
-    with pytest.raises(ValidationError) as raised:
-        services.update_event(db, event, ends_on=date(2020, 1, 1))
-    assert raised.value.fields == {"ends_on"}
+        services.update_event(db, event, ends_on=date(2020, 1, 1), colour="red", room="x")
+    assert raised.value.fields == {"colour", "room", "ends_on"}
     assert event.ends_on == date(2024, 11, 26)
 
 
-def test_unknown_event_raises_not_found(db: DbSession) -> None:
+def test_new_dates_or_zone_cannot_strand_scheduled_sessions(db, make_event, make_session) -> None:
+    event = make_event(starts_on=date(2024, 11, 25), ends_on=date(2024, 11, 26))
+    make_session(event, title="Closing", starts_at=baku(26, 17), ends_at=baku(26, 18))
+    with pytest.raises(ValidationError) as raised:
+        services.update_event(db, event, ends_on=date(2024, 11, 25))
+    (problem,) = raised.value.problems
+    assert problem.field == "ends_on"
+    assert "'Closing'" in problem.message
+    # Kiritimati is ten hours ahead of Baku: 17:00 on the 26th in Baku is 03:00 on the 27th
+    # there, after the event's last day in that zone.
+    with pytest.raises(ValidationError) as raised:
+        services.update_event(db, event, timezone="Pacific/Kiritimati")
+    assert raised.value.fields == {"timezone"}
+    assert (event.ends_on, event.timezone) == (date(2024, 11, 26), "Asia/Baku")
+    services.update_event(db, event, ends_on=date(2024, 11, 27))
+    assert event.ends_on == date(2024, 11, 27)
+
+
+@pytest.mark.parametrize("slug", ["no-such-event", "ev\x00il", "UPPER", "", "a" * 200])
+def test_unknown_or_malformed_event_slug_raises_not_found(db: DbSession, slug: str) -> None:
     with pytest.raises(NotFound):
-        services.get_event(db, "no-such-event")
+        services.get_event(db, slug)
+
+
+def test_control_characters_and_wrong_types_are_named(db: DbSession) -> None:
+    with pytest.raises(ValidationError) as raised:
+        services.create_event(
+            db,
+            slug="ok",
+            name="Null\x00byte",
+            timezone="UTC",
+            starts_on=date(2024, 1, 1),
+            ends_on=date(2024, 1, 1),
+            capacity="10",
+            languages="en",
+        )
+    assert raised.value.fields == {"name", "capacity", "languages"}
 
 
 def test_rooms_and_tracks_keep_their_order_and_unique_slugs(db, make_event) -> None:

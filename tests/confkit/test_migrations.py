@@ -99,6 +99,39 @@ def test_a_column_added_behind_the_migrations_back_is_reported(empty_engine: Eng
     ]
 
 
+def test_check_constraints_missing_on_either_side_are_reported(empty_engine: Engine) -> None:
+    # Alembic's own comparison ignores CHECK constraints; confkit compares them by name.
+    migrate.upgrade(empty_engine)
+    with empty_engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE venues DROP CONSTRAINT ck_venues_country_iso2"))
+            connection.execute(
+                text(
+                    "ALTER TABLE venues ADD CONSTRAINT ck_venues_name_short"
+                    " CHECK (length(name) < 400)"
+                )
+            )
+        else:
+            # SQLite cannot alter constraints: rebuild the table, as its own documentation says.
+            connection.execute(text("PRAGMA foreign_keys=OFF"))
+            connection.execute(text("DROP TABLE venues"))
+            connection.execute(
+                text(
+                    "CREATE TABLE venues (id INTEGER NOT NULL, name VARCHAR(300) NOT NULL,"
+                    " address TEXT NOT NULL, city VARCHAR(200) NOT NULL, country VARCHAR(2),"
+                    " CONSTRAINT pk_venues PRIMARY KEY (id),"
+                    " CONSTRAINT ck_venues_name_short CHECK (length(name) < 400))"
+                )
+            )
+
+    described = [migrate.describe_difference(d) for d in migrate.schema_differences(empty_engine)]
+
+    assert described == [
+        "CheckConstraint ck_venues_country_iso2 on venues is in the models but not in the database",
+        "CheckConstraint ck_venues_name_short on venues is in the database but not in the models",
+    ]
+
+
 def test_an_unmigrated_database_is_reported_with_every_missing_table(empty_engine: Engine) -> None:
     descriptions = [
         migrate.describe_difference(d) for d in migrate.schema_differences(empty_engine)

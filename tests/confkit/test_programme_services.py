@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import combinations
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -392,3 +393,166 @@ def test_conflict_report_matches_a_brute_force_oracle(
         assert found == expected
     finally:
         savepoint.rollback()
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_times_across_a_clock_change_are_compared_as_instants(db, make_event) -> None:
+    # On 27 Oct 2024 London's clocks went back at 02:00 BST to 01:00 GMT, so 01:xx happened twice.
+    event = make_event(
+        timezone="Europe/London", starts_on=date(2024, 10, 27), ends_on=date(2024, 10, 27)
+    )
+    before_change = datetime(2024, 10, 27, 1, 30, tzinfo=LONDON)  # 00:30 UTC
+    after_change = datetime(2024, 10, 27, 1, 10, fold=1, tzinfo=LONDON)  # 01:10 UTC
+    night = services.add_session(
+        db, event, title="Night shift", kind="talk", starts_at=before_change, ends_at=after_change
+    ).session
+    assert night.ends_at - night.starts_at == timedelta(minutes=40)
+    with pytest.raises(ValidationError) as raised:
+        services.add_session(
+            db,
+            event,
+            title="Backwards",
+            kind="talk",
+            starts_at=datetime(2024, 10, 27, 1, 10, fold=1, tzinfo=LONDON),
+            ends_at=datetime(2024, 10, 27, 1, 50, tzinfo=LONDON),
+        )
+    assert raised.value.fields == {"ends_at"}
+
+
+def test_moving_keeps_the_real_length_across_a_clock_change(db, make_event) -> None:
+    event = make_event(
+        timezone="Europe/London", starts_on=date(2024, 10, 26), ends_on=date(2024, 10, 27)
+    )
+    talk = services.add_session(
+        db,
+        event,
+        title="Talk",
+        kind="talk",
+        starts_at=datetime(2024, 10, 26, 10, tzinfo=LONDON),
+        ends_at=datetime(2024, 10, 26, 11, tzinfo=LONDON),
+    ).session
+    services.move_session(db, talk, starts_at=datetime(2024, 10, 27, 1, 30, tzinfo=LONDON))
+    assert talk.ends_at - talk.starts_at == timedelta(hours=1)
+
+
+def test_wrong_input_types_are_named_not_crashed(db, event, hall, make_session) -> None:
+    with pytest.raises(ValidationError) as raised:
+        services.add_session(
+            db,
+            event,
+            title="T\x00",
+            kind="talk",
+            starts_at=baku(26, 9),
+            ends_at=baku(26, 10),
+            room=True,
+            expected_audience="many",
+        )
+    assert raised.value.fields == {"title", "room", "expected_audience"}
+    talk = make_session(event)
+    with pytest.raises(ValidationError):
+        services.reorder_roles(db, talk, ["x", 1])
+    with pytest.raises(ValidationError) as raised:
+        services.update_session(db, talk, colour="red", speaker="x")
+    assert raised.value.fields == {"colour", "speaker"}
+
+
+def test_renaming_an_organisation_reaches_sessions_showing_its_positions(
+    db, event, make_session
+) -> None:
+    talk = make_session(event)
+    ministry = services.create_organisation(db, name="Ministry", kind="government", country="AZ")
+    department = services.create_organisation(
+        db, name="Department", kind="government", parent=ministry
+    )
+    head = services.create_person(db, given_name="Anar", family_name="Mutallimov")
+    post = services.add_affiliation(db, head, department, position_title="Acting Head")
+    services.assign_role(db, talk, head, "speaker", affiliation=post)
+    before = talk.sequence
+    services.update_organisation(db, ministry, name="Ministry of Foreign Affairs", now=LATER)
+    assert (talk.sequence, talk.modified_at) == (before + 1, LATER)
+    services.update_organisation(db, department, parent=None, now=LATER)
+    assert talk.sequence == before + 2
+    services.update_organisation(db, ministry, short_name="MFA", now=LATER)
+    assert talk.sequence == before + 2
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=40),
+            st.integers(min_value=1, max_value=8),
+            st.integers(min_value=0, max_value=2),
+            st.frozensets(st.integers(min_value=0, max_value=4), max_size=2),
+        ),
+        max_size=14,
+    )
+)
+def test_services_accept_exactly_the_sessions_that_fit(
+    db, event, make_room, make_person, programme
+) -> None:
+    """Adding sessions one by one, each is refused if and only if a brute-force search finds a
+    clash with the ones already accepted; the accepted programme never clashes."""
+    savepoint = db.begin_nested()
+    try:
+        rooms = [make_room(event) for _ in range(3)]
+        people = [make_person() for _ in range(5)]
+        accepted: list[tuple[datetime, datetime, int, frozenset[int]]] = []
+        for index, (start, length, room, persons) in enumerate(programme):
+            starts_at = baku(26, 8) + timedelta(minutes=15 * start)
+            ends_at = starts_at + timedelta(minutes=15 * length)
+            clashes = any(
+                starts_at < other_end
+                and other_start < ends_at
+                and (room == other_room or persons & other_people)
+                for other_start, other_end, other_room, other_people in accepted
+            )
+            try:
+                item = services.add_session(
+                    db,
+                    event,
+                    title=f"S{index}",
+                    kind="talk",
+                    status="draft",
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    room=rooms[room],
+                ).session
+                for person in sorted(persons):
+                    services.assign_role(db, item, people[person], "speaker")
+                services.update_session(db, item, status="scheduled")
+            except ConflictError:
+                assert clashes
+                continue
+            assert not clashes
+            accepted.append((starts_at, ends_at, room, persons))
+        assert services.conflict_report(db, event) == []
+    finally:
+        savepoint.rollback()
+
+
+def test_shifting_an_event_keeps_local_times_across_a_clock_change(db, make_event) -> None:
+    event = make_event(
+        timezone="Europe/London",
+        starts_on=date(2024, 10, 20),
+        ends_on=date(2024, 10, 20),
+        registration_closes_at=datetime(2024, 10, 19, 18, tzinfo=LONDON),
+    )
+    talk = services.add_session(
+        db, event, title="Morning talk", kind="talk",
+        starts_at=datetime(2024, 10, 20, 9, 30, tzinfo=LONDON),
+        ends_at=datetime(2024, 10, 20, 10, 30, tzinfo=LONDON),
+    ).session  # fmt: skip
+    services.shift_event(db, event, starts_on=date(2024, 10, 27), now=LATER)
+    assert (event.starts_on, event.ends_on) == (date(2024, 10, 27), date(2024, 10, 27))
+    # 09:30 in London was 08:30 UTC in summer time and is 09:30 UTC after the clocks went back.
+    assert talk.starts_at == datetime(2024, 10, 27, 9, 30, tzinfo=UTC)
+    assert talk.ends_at == datetime(2024, 10, 27, 10, 30, tzinfo=UTC)
+    assert (talk.sequence, talk.modified_at) == (1, LATER)
+    assert event.registration_closes_at == datetime(2024, 10, 26, 18, tzinfo=LONDON)
+    services.shift_event(db, event, starts_on=date(2024, 10, 27), now=LATER)
+    assert talk.sequence == 1

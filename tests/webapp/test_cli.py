@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import Engine, inspect, text
@@ -19,6 +19,7 @@ from confkit.db import make_engine
 from tests.databases import scratch_database
 from webapp import create_app
 from webapp.cli import cli
+from webapp.command_errors import reported_database_errors
 
 
 @pytest.fixture
@@ -148,16 +149,115 @@ def test_flask_commands_are_available(runner: FlaskCliRunner) -> None:
     assert "Endpoint" in result.output
 
 
-def run_console_script(*arguments: str, database_url: str) -> subprocess.CompletedProcess[str]:
+def run_console_script(
+    *arguments: str, database_url: str, instance_path: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``confkit`` as an installed console script would, in a new process."""
     environment = dict(os.environ, CONFKIT_DATABASE_URL=database_url)
+    if instance_path is not None:
+        environment["CONFKIT_INSTANCE_PATH"] = str(instance_path)
     return subprocess.run(
-        [sys.executable, "-c", "from webapp.cli import main; main()", *arguments],
+        [sys.executable, "-m", "webapp.cli", *arguments],
         capture_output=True,
         text=True,
         env=environment,
+        stdin=subprocess.DEVNULL,
         check=False,
+        # Every failure below must be quick: a hang (e.g. a connection timeout) fails the test.
+        timeout=60,
     )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The process failed with status 1 and a single ``Error:`` line, without a traceback."""
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output, output
+    (error,) = [line for line in output.splitlines() if line.startswith("Error: ")]
+    return error
+
+
+MALFORMED_URL = "nonsense"
+MISSING_DRIVER_URL = "mysql://x@h/db"  # the MySQL driver (MySQLdb) is not a confkit dependency
+# Nothing listens on port 1, so the connection is refused at once instead of timing out.
+UNREACHABLE_URL = "postgresql+psycopg://postgres@127.0.0.1:1/x"
+
+BAD_DATABASE_URLS = {
+    MALFORMED_URL: "Could not parse SQLAlchemy URL",
+    MISSING_DRIVER_URL: (
+        "its driver module 'MySQLdb' is not installed; "
+        "pip install -e '.[postgres]' installs the PostgreSQL driver"
+    ),
+    UNREACHABLE_URL: 'connection to server at "127.0.0.1", port 1 failed',
+}
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["demo", "--load-only"], ["conflicts", "some-event"], ["db", "upgrade"]],
+    ids=" ".join,
+)
+@pytest.mark.parametrize("database_url", list(BAD_DATABASE_URLS))
+def test_every_command_reports_a_bad_database_in_one_line(
+    tmp_path: Path, arguments: list[str], database_url: str
+) -> None:
+    result = run_console_script(*arguments, database_url=database_url, instance_path=tmp_path)
+
+    error = assert_one_line_error(result)
+    assert error.startswith("Error: cannot use the database: ")
+    assert BAD_DATABASE_URLS[database_url] in error
+
+
+@pytest.mark.parametrize("command", ["routes", "run", "shell"])
+@pytest.mark.parametrize("database_url", [MALFORMED_URL, MISSING_DRIVER_URL])
+def test_flask_commands_report_an_app_that_cannot_open_its_database_in_one_line(
+    tmp_path: Path, command: str, database_url: str
+) -> None:
+    result = run_console_script(command, database_url=database_url, instance_path=tmp_path)
+
+    error = assert_one_line_error(result)
+    assert BAD_DATABASE_URLS[database_url] in error
+
+
+def test_routes_needs_no_connection_to_the_database(tmp_path: Path) -> None:
+    result = run_console_script("routes", database_url=UNREACHABLE_URL, instance_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "public.event_page" in result.stdout
+
+
+def test_help_lists_the_commands_after_a_one_line_error(tmp_path: Path) -> None:
+    result = run_console_script("--help", database_url=MALFORMED_URL, instance_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: cannot use the database: Could not parse")
+    for command in ["conflicts", "db", "demo", "routes", "run", "shell"]:
+        assert f"\n  {command} " in result.stdout
+
+
+def test_a_missing_postgresql_driver_names_the_module_and_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # None in sys.modules makes ``import psycopg`` fail as if it were not installed.
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+
+    result = CliRunner().invoke(
+        cli,
+        ["db", "current"],
+        env={"CONFKIT_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/x"},
+    )
+
+    assert_clean_failure(result)
+    assert (
+        "Error: cannot use the database: its driver module 'psycopg' is not installed; "
+        "pip install -e '.[postgres]' installs the PostgreSQL driver (psycopg)"
+    ) in result.output
+
+
+def test_a_module_missing_outside_the_database_driver_is_not_disguised() -> None:
+    with pytest.raises(ModuleNotFoundError), reported_database_errors():
+        import confkit_no_such_module  # type: ignore[import-not-found]  # noqa: F401
 
 
 def test_the_console_script_migrates_the_database_named_by_the_environment(

@@ -8,8 +8,9 @@ from tests.factories import baku
 from webapp.programme_commands import conflicts_command
 
 
-def test_a_clean_programme_reports_no_clashes(runner: FlaskCliRunner, make_event,
-                                              make_session) -> None:  # fmt: skip
+def test_a_clean_programme_reports_no_clashes(
+    runner: FlaskCliRunner, make_event, make_session
+) -> None:
     event = make_event(slug="clean")
     make_session(event)
     result = runner.invoke(conflicts_command, ["clean"])
@@ -17,13 +18,15 @@ def test_a_clean_programme_reports_no_clashes(runner: FlaskCliRunner, make_event
     assert "No clashes in clean." in result.output
 
 
-def test_clashes_are_listed_and_fail_the_command(runner: FlaskCliRunner, db, make_event,
-                                                 make_room, make_session) -> None:  # fmt: skip
+def test_clashes_are_listed_and_fail_the_command(
+    runner: FlaskCliRunner, db, make_event, make_room, make_session
+) -> None:
     event = make_event(slug="busy")
     hall = make_room(event, name="Hall")
     make_session(event, title="Opening", room=hall)
-    late = make_session(event, title="Late start", room=hall, starts_at=baku(26, 12),
-                        ends_at=baku(26, 13))  # fmt: skip
+    late = make_session(
+        event, title="Late start", room=hall, starts_at=baku(26, 12), ends_at=baku(26, 13)
+    )
     # A direct edit that bypasses the services' checks, as a bulk import might.
     late.starts_at = baku(26, 10, 30)
     db.flush()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
 
 from flask import render_template, request
 
 from confkit import clock, schedule
 from confkit.registration_window import registration_window
-from confkit.services import get_event, list_events
+from confkit.services import get_event, upcoming_and_past_events
 from webapp.database import get_db
 from webapp.public import bp
 
@@ -31,12 +30,10 @@ PAST_EVENTS_SHOWN = 10
 @bp.get("/")
 def index() -> str:
     """Upcoming events, then the latest past ones."""
-    db = get_db()
-    # A day's margin keeps an event listed until it is over in every time zone.
-    cutoff = clock.now().date() - timedelta(days=1)
-    upcoming = list_events(db, ending_after=cutoff)
-    past = [event for event in reversed(list_events(db)) if event not in upcoming]
-    return render_template("public/index.html", upcoming=upcoming, past=past[:PAST_EVENTS_SHOWN])
+    upcoming, past = upcoming_and_past_events(
+        get_db(), now=clock.now(), past_limit=PAST_EVENTS_SHOWN
+    )
+    return render_template("public/index.html", upcoming=upcoming, past=past)
 
 
 @bp.get("/events/<slug>/")

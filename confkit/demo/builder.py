@@ -24,6 +24,9 @@ from confkit.models import (
     OrganisationKind,
     Person,
     ProgrammeSession,
+    Registration,
+    RegistrationCategory,
+    RegistrationStatus,
     RoleKind,
     Room,
     SessionKind,
@@ -39,6 +42,7 @@ DEMO_NAMESPACE = uuid.UUID("61a4eccb-8bbc-40bc-bd36-d558a0607b4b")
 FICTIONAL_PANELLIST_BIO = "Fictional panellist for the demo."
 FICTIONAL_MODERATOR_BIO = "Fictional moderator for the demo."
 FICTIONAL_SPEAKER_BIO = "Fictional speaker for the demo."
+FICTIONAL_ATTENDEE_BIO = "Fictional attendee for the demo."
 
 
 def demo_session_uuid(event_slug: str, key: str) -> uuid.UUID:
@@ -103,6 +107,17 @@ class SessionSpec:
     signup_capacity: int | None = None
     expected_audience: int | None = None
     roles: tuple[RoleSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class RegistrationSpec:
+    """``person`` (an email of a PersonSpec) attends, optionally in the event's delegation
+    named ``delegation``."""
+
+    person: str
+    category: RegistrationCategory = RegistrationCategory.DELEGATE
+    status: RegistrationStatus = RegistrationStatus.CONFIRMED
+    delegation: str | None = None
 
 
 @dataclass
@@ -234,6 +249,32 @@ class DemoBuilder:
                     now=self.now,
                 )
             added.append(result.session)
+        return added
+
+    def add_registrations(
+        self, event: Event, specs: Sequence[RegistrationSpec]
+    ) -> list[Registration]:
+        """Register each person for the event, skipping anyone already registered for it."""
+        delegations = {delegation.name: delegation for delegation in event.delegations}
+        registered = set(
+            self.db.scalars(select(Registration.person_id).where(Registration.event_id == event.id))
+        )
+        added: list[Registration] = []
+        for spec in specs:
+            person = self.people[spec.person]
+            if person.id in registered:
+                continue
+            registration = services.add_registration(
+                self.db,
+                event,
+                person,
+                category=spec.category,
+                status=spec.status,
+                delegation=delegations[spec.delegation] if spec.delegation is not None else None,
+                now=self.now,
+            )
+            registered.add(person.id)
+            added.append(registration)
         return added
 
 

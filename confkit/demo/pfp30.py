@@ -3,7 +3,9 @@ Peace" of 26 November 2024, and the bilateral meeting with the NATO delegation t
 
 Organisations, people, positions and topics are those the source article names (Caliber.Az, by
 Khagan Isayev). The article gives no timetable, so the times are illustrative; moderators,
-panellists and delegation members beyond its head are fictional and their bios say so.
+panellists, delegation members beyond its head and the attendees the article does not name are
+fictional: their bios say so, and so do the names of their organisations (or, at a real one,
+their position titles).
 """
 
 from __future__ import annotations
@@ -15,17 +17,27 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import services
 from confkit.demo.builder import (
+    FICTIONAL_ATTENDEE_BIO,
     FICTIONAL_MODERATOR_BIO,
     FICTIONAL_PANELLIST_BIO,
     DemoBuilder,
     OrganisationSpec,
     PersonSpec,
     PositionSpec,
+    RegistrationSpec,
     RoleSpec,
     SessionSpec,
     existing_event,
 )
-from confkit.models import Event, OrganisationKind, RoleKind, SessionKind, Visibility
+from confkit.models import (
+    Event,
+    OrganisationKind,
+    RegistrationCategory,
+    RegistrationStatus,
+    RoleKind,
+    SessionKind,
+    Visibility,
+)
 
 SLUG = "pfp30-baku"
 TIMEZONE = "Asia/Baku"
@@ -54,8 +66,9 @@ International Military Cooperation Department, Colonel Elchin Abdullayev, met th
 headed by Burcu San.
 
 About this demo: the source gives no timetable, so the timetable shown here is illustrative. The \
-moderators, the panellists and the NATO delegation's members other than its head are fictional: \
-each is marked as fictional in their biography, and so are their organisations in their names.
+moderators, the panellists, the NATO delegation's members other than its head and the attendees \
+the article does not name are fictional: each is marked as fictional in their biography, and so \
+are their organisations in their names.
 
 Source: "Baku conference: Azerbaijan and NATO - 30 years of Partnership for Peace", Caliber.Az, \
 by Khagan Isayev.
@@ -140,6 +153,95 @@ CYBER_RESILIENCE_INSTITUTE = OrganisationSpec(
     country="FI",
 )
 
+# --- Organisations of the fictional attendees ----------------------------------------------
+
+# The outlet the article cites: real, so only its reporter below is fictional.
+CALIBER = OrganisationSpec("caliber", "Caliber.Az", OrganisationKind.MEDIA, country="AZ")
+LAKEMOOR_UNIVERSITY = OrganisationSpec(
+    "lakemoor-university",
+    "University of Lakemoor (fictional)",
+    OrganisationKind.ACADEMIA,
+    country="US",
+)
+NAREW_ACADEMY = OrganisationSpec(
+    "narew-academy",
+    "Narew Academy of International Studies (fictional)",
+    OrganisationKind.ACADEMIA,
+    country="PL",
+)
+RHODOPE_INSTITUTE = OrganisationSpec(
+    "rhodope-institute",
+    "Rhodope Institute for Security Studies (fictional)",
+    OrganisationKind.ACADEMIA,
+    country="BG",
+)
+KARTLI_UNIVERSITY = OrganisationSpec(
+    "kartli-university",
+    "Kartli State University (fictional)",
+    OrganisationKind.ACADEMIA,
+    country="GE",
+)
+YESILIRMAK_UNIVERSITY = OrganisationSpec(
+    "yesilirmak-university",
+    "Yeşilırmak University (fictional)",
+    OrganisationKind.ACADEMIA,
+    country="TR",
+)
+REGIONAL_ANALYSIS_CENTRE = OrganisationSpec(
+    "regional-analysis-centre",
+    "Baku Centre for Regional Analysis (fictional)",
+    OrganisationKind.THINK_TANK,
+    country="AZ",
+)
+POLDER_RISK_ANALYTICS = OrganisationSpec(
+    "polder-risk-analytics",
+    "Polder Risk Analytics (fictional)",
+    OrganisationKind.COMPANY,
+    country="NL",
+)
+LOIRE_INSTITUTE = OrganisationSpec(
+    "loire-institute",
+    "Loire Institute for Atlantic Studies (fictional)",
+    OrganisationKind.THINK_TANK,
+    country="FR",
+)
+PARTNERSHIP_AGENCY = OrganisationSpec(
+    "partnership-agency",
+    "State Agency for Partnership Programmes (fictional)",
+    OrganisationKind.GOVERNMENT,
+    country="AZ",
+)
+EMERGENCY_AGENCY = OrganisationSpec(
+    "emergency-agency",
+    "Emergency Preparedness Agency (fictional)",
+    OrganisationKind.GOVERNMENT,
+    country="AZ",
+)
+CYBER_DEFENCE_SERVICE = OrganisationSpec(
+    "cyber-defence-service",
+    "State Cyber Defence Service (fictional)",
+    OrganisationKind.GOVERNMENT,
+    country="AZ",
+)
+BAYIL_UNIVERSITY = OrganisationSpec(
+    "bayil-university",
+    "Bayıl University (fictional)",
+    OrganisationKind.ACADEMIA,
+    country="AZ",
+)
+CIVIL_SERVICE_ACADEMY = OrganisationSpec(
+    "civil-service-academy",
+    "Baku Academy of Civil Service (fictional)",
+    OrganisationKind.ACADEMIA,
+    country="AZ",
+)
+CONFERENCE_SERVICES = OrganisationSpec(
+    "conference-services",
+    "Baku Conference Services (fictional)",
+    OrganisationKind.COMPANY,
+    country="AZ",
+)
+
 ORGANISATIONS = (
     FOREIGN_MINISTRY,
     MILITARY_POLITICAL_AFFAIRS,
@@ -153,6 +255,21 @@ ORGANISATIONS = (
     ANATOLIAN_CENTRE,
     ENERGY_TRANSIT_INSTITUTE,
     CYBER_RESILIENCE_INSTITUTE,
+    CALIBER,
+    LAKEMOOR_UNIVERSITY,
+    NAREW_ACADEMY,
+    RHODOPE_INSTITUTE,
+    KARTLI_UNIVERSITY,
+    YESILIRMAK_UNIVERSITY,
+    REGIONAL_ANALYSIS_CENTRE,
+    POLDER_RISK_ANALYTICS,
+    LOIRE_INSTITUTE,
+    PARTNERSHIP_AGENCY,
+    EMERGENCY_AGENCY,
+    CYBER_DEFENCE_SERVICE,
+    BAYIL_UNIVERSITY,
+    CIVIL_SERVICE_ACADEMY,
+    CONFERENCE_SERVICES,
 )
 
 # --- People the article names --------------------------------------------------------------
@@ -308,12 +425,8 @@ ZAUR_JAFAROV = PersonSpec(
     positions=(PositionSpec(SHIRVAN_INSTITUTE.key, "Lecturer in Counter-Terrorism Studies"),),
 )
 
-PEOPLE = (
-    ANAR_MUTALLIMOV,
-    BURCU_SAN,
-    ELCHIN_ABDULLAYEV,
-    NATO_STAFF_OFFICER,
-    NATO_PROGRAMME_OFFICER,
+# The chair, the moderators and the panellists: each attends as a speaker.
+PROGRAMME_PEOPLE = (
     CONFERENCE_CHAIR,
     HISTORY_MODERATOR,
     POLICY_MODERATOR,
@@ -330,8 +443,246 @@ PEOPLE = (
     ZAUR_JAFAROV,
 )
 
+
+def _attendee(
+    email: str,
+    given_name: str,
+    family_name: str,
+    organisation: OrganisationSpec,
+    title: str,
+    *,
+    honorific: str = "",
+) -> PersonSpec:
+    return PersonSpec(
+        email,
+        given_name,
+        family_name,
+        honorific=honorific,
+        bio=FICTIONAL_ATTENDEE_BIO,
+        positions=(PositionSpec(organisation.key, title),),
+    )
+
+
+# Fictional attendees, after the article's list: "members of the academic community from foreign
+# countries; analysts; and representatives of local government agencies and relevant educational
+# institutions".
+RACHEL_MORENO = _attendee(
+    "rachel.moreno@example.com",
+    "Rachel",
+    "Moreno",
+    LAKEMOOR_UNIVERSITY,
+    "Associate Professor of Political Science",
+    honorific="Dr",
+)
+TOMASZ_WROBEL = _attendee(
+    "tomasz.wrobel@example.net",
+    "Tomasz",
+    "Wróbel",
+    NAREW_ACADEMY,
+    "Lecturer in Security Studies",
+    honorific="Dr",
+)
+# A visiting academic whose name is written in Cyrillic.
+SVETLA_DIMITROVA = _attendee(
+    "svetla.dimitrova@example.net",
+    "Светла",
+    "Димитрова",
+    RHODOPE_INSTITUTE,
+    "Visiting Researcher",
+    honorific="Dr",
+)
+NINO_KAPANADZE = _attendee(
+    "nino.kapanadze@example.com",
+    "Nino",
+    "Kapanadze",
+    KARTLI_UNIVERSITY,
+    "Professor of International Law",
+    honorific="Prof",
+)
+ZEYNEP_AYDOGAN = _attendee(
+    "zeynep.aydogan@example.com",
+    "Zeynep",
+    "Aydoğan",
+    YESILIRMAK_UNIVERSITY,
+    "Assistant Professor of International Relations",
+    honorific="Dr",
+)
+NARMIN_SULEYMANLI = _attendee(
+    "narmin.suleymanli@example.org",
+    "Nərmin",
+    "Süleymanlı",
+    REGIONAL_ANALYSIS_CENTRE,
+    "Policy Analyst",
+)
+FARID_HAJIYEV = _attendee(
+    "farid.hajiyev@example.org",
+    "Fərid",
+    "Hacıyev",
+    ENERGY_POLICY_CENTRE,
+    "Energy Markets Analyst",
+)
+PIETER_VAN_DIJK = _attendee(
+    "pieter.vandijk@example.net",
+    "Pieter",
+    "van Dijk",
+    POLDER_RISK_ANALYTICS,
+    "Senior Risk Analyst",
+)
+EMRE_CELIK = _attendee(
+    "emre.celik@example.com", "Emre", "Çelik", ANATOLIAN_CENTRE, "Research Analyst"
+)
+CAMILLE_LAURENT = _attendee(
+    "camille.laurent@example.net", "Camille", "Laurent", LOIRE_INSTITUTE, "Research Fellow"
+)
+VUSAL_HASANOV = _attendee(
+    "vusal.hasanov@example.org", "Vüsal", "Həsənov", PARTNERSHIP_AGENCY, "Chief Adviser"
+)
+KONUL_ABBASOVA = _attendee(
+    "konul.abbasova@example.org", "Könül", "Abbasova", PARTNERSHIP_AGENCY, "Senior Specialist"
+)
+ULVIYYA_JABRAYILOVA = _attendee(
+    "ulviyya.jabrayilova@example.org",
+    "Ülviyyə",
+    "Cəbrayılova",
+    EMERGENCY_AGENCY,
+    "Head of International Relations",
+)
+ELSHAN_NOVRUZOV = _attendee(
+    "elshan.novruzov@example.org", "Elşən", "Novruzov", EMERGENCY_AGENCY, "Adviser"
+)
+TOGRUL_MIRZAYEV = _attendee(
+    "togrul.mirzayev@example.org",
+    "Toğrul",
+    "Mirzəyev",
+    CYBER_DEFENCE_SERVICE,
+    "Deputy Head of Division",
+)
+FIDAN_GULIYEVA = _attendee(
+    "fidan.guliyeva@example.org",
+    "Fidan",
+    "Quliyeva",
+    SHIRVAN_INSTITUTE,
+    "Senior Lecturer in Diplomacy",
+)
+ELVIN_AGHAYEV = _attendee(
+    "elvin.aghayev@example.org",
+    "Elvin",
+    "Ağayev",
+    BAYIL_UNIVERSITY,
+    "Lecturer in Political Science",
+)
+GULNAR_MUSAYEVA = _attendee(
+    "gulnar.musayeva@example.org",
+    "Gülnar",
+    "Musayeva",
+    BAYIL_UNIVERSITY,
+    "Head of the International Office",
+)
+SAIDA_RUSTAMOVA = _attendee(
+    "saida.rustamova@example.org",
+    "Səidə",
+    "Rüstəmova",
+    CIVIL_SERVICE_ACADEMY,
+    "Associate Professor of Public Policy",
+    honorific="Dr",
+)
+CHINGIZ_ASGAROV = _attendee(
+    "chingiz.asgarov@example.org",
+    "Çingiz",
+    "Əsgərov",
+    CIVIL_SERVICE_ACADEMY,
+    "Lecturer in Public Law",
+)
+
+ATTENDEES = (
+    RACHEL_MORENO,
+    TOMASZ_WROBEL,
+    SVETLA_DIMITROVA,
+    NINO_KAPANADZE,
+    ZEYNEP_AYDOGAN,
+    NARMIN_SULEYMANLI,
+    FARID_HAJIYEV,
+    PIETER_VAN_DIJK,
+    EMRE_CELIK,
+    CAMILLE_LAURENT,
+    VUSAL_HASANOV,
+    KONUL_ABBASOVA,
+    ULVIYYA_JABRAYILOVA,
+    ELSHAN_NOVRUZOV,
+    TOGRUL_MIRZAYEV,
+    FIDAN_GULIYEVA,
+    ELVIN_AGHAYEV,
+    GULNAR_MUSAYEVA,
+    SAIDA_RUSTAMOVA,
+    CHINGIZ_ASGAROV,
+)
+OBSERVERS = (PIETER_VAN_DIJK, CAMILLE_LAURENT)
+CANCELLED = (ELSHAN_NOVRUZOV, CHINGIZ_ASGAROV)
+
+# The press: a fictional reporter of the outlet the article cites (not the article's author).
+PRESS_REPORTER = _attendee(
+    "laman.asadova@example.com", "Ləman", "Əsədova", CALIBER, "Reporter (fictional)"
+)
+STAFF = (
+    _attendee(
+        "nihad.karimli@example.org",
+        "Nihad",
+        "Kərimli",
+        CONFERENCE_SERVICES,
+        "Registration Desk Coordinator",
+    ),
+    _attendee(
+        "aygun.valiyeva@example.org",
+        "Aygün",
+        "Vəliyeva",
+        CONFERENCE_SERVICES,
+        "Event Coordinator",
+    ),
+)
+
+PEOPLE = (
+    ANAR_MUTALLIMOV,
+    BURCU_SAN,
+    ELCHIN_ABDULLAYEV,
+    NATO_STAFF_OFFICER,
+    NATO_PROGRAMME_OFFICER,
+    *PROGRAMME_PEOPLE,
+    *ATTENDEES,
+    PRESS_REPORTER,
+    *STAFF,
+)
+
 NATO_DELEGATION_NAME = "NATO delegation"
 NATO_DELEGATION_MEMBERS = (BURCU_SAN, NATO_STAFF_OFFICER, NATO_PROGRAMME_OFFICER)
+
+
+def _attending(person: PersonSpec) -> RegistrationSpec:
+    category = (
+        RegistrationCategory.OBSERVER if person in OBSERVERS else RegistrationCategory.DELEGATE
+    )
+    status = RegistrationStatus.CANCELLED if person in CANCELLED else RegistrationStatus.CONFIRMED
+    return RegistrationSpec(person.email, category, status)
+
+
+# Everyone attends in the role the article gives them: its two named attendees speak at the
+# opening; the NATO delegation registers as one; the Colonel, who met the delegation on
+# 25 November, attends as a delegate.
+REGISTRATIONS = (
+    RegistrationSpec(ANAR_MUTALLIMOV.email, RegistrationCategory.SPEAKER),
+    RegistrationSpec(
+        BURCU_SAN.email, RegistrationCategory.SPEAKER, delegation=NATO_DELEGATION_NAME
+    ),
+    *(
+        RegistrationSpec(member.email, delegation=NATO_DELEGATION_NAME)
+        for member in NATO_DELEGATION_MEMBERS
+        if member is not BURCU_SAN
+    ),
+    RegistrationSpec(ELCHIN_ABDULLAYEV.email),
+    *(RegistrationSpec(person.email, RegistrationCategory.SPEAKER) for person in PROGRAMME_PEOPLE),
+    *(_attending(person) for person in ATTENDEES),
+    RegistrationSpec(PRESS_REPORTER.email, RegistrationCategory.PRESS),
+    *(RegistrationSpec(person.email, RegistrationCategory.STAFF) for person in STAFF),
+)
 
 ROOMS = (("plenary-hall", "Plenary Hall", 200), ("meeting-room", "Meeting Room", 20))
 
@@ -569,4 +920,5 @@ def load_pfp30(db: DbSession, *, now: datetime) -> Event:
         organisation=builder.organisations[NATO.key],
     )
     builder.add_sessions(event, SESSIONS)
+    builder.add_registrations(event, REGISTRATIONS)
     return event

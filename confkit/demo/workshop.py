@@ -2,8 +2,9 @@
 
 It always lies 60 days after the day it is last loaded and is open for registration, so a
 newcomer can try registering, the waiting list, the personal agenda and check-in. Its
-speakers and organisations are fictional; some of them also sit on the ``pfp30-baku`` panels,
-and are shared with that event rather than duplicated.
+speakers, its first few attendees and their organisations are fictional; some of them also sit on
+the ``pfp30-baku`` panels or attended that conference, and are shared with that event rather than
+duplicated.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from confkit.demo.builder import (
     OrganisationSpec,
     PersonSpec,
     PositionSpec,
+    RegistrationSpec,
     RoleSpec,
     SessionSpec,
     existing_event,
@@ -82,6 +84,11 @@ ORGANISATIONS = (
     pfp30.ENERGY_POLICY_CENTRE,
     pfp30.ENERGY_TRANSIT_INSTITUTE,
     pfp30.CYBER_RESILIENCE_INSTITUTE,
+    pfp30.NAREW_ACADEMY,
+    pfp30.KARTLI_UNIVERSITY,
+    pfp30.POLDER_RISK_ANALYTICS,
+    pfp30.EMERGENCY_AGENCY,
+    pfp30.CYBER_DEFENCE_SERVICE,
     GRID_COMPANY,
     OFFSHORE_OPERATORS,
     SOUTH_CAUCASUS_ENERGY_FORUM,
@@ -109,6 +116,17 @@ NIKOLOZ_BERIDZE = PersonSpec(
     positions=(PositionSpec(SOUTH_CAUCASUS_ENERGY_FORUM.key, "Energy Transit Analyst"),),
 )
 
+# A few fictional pfp30 attendees come back, so the workshop's lists are not empty; the other
+# seats are left for newcomers.
+ATTENDEES = (
+    pfp30.TOMASZ_WROBEL,
+    pfp30.NINO_KAPANADZE,
+    pfp30.FARID_HAJIYEV,
+    pfp30.PIETER_VAN_DIJK,
+    pfp30.ULVIYYA_JABRAYILOVA,
+    pfp30.TOGRUL_MIRZAYEV,
+)
+
 PEOPLE = (
     pfp30.CONFERENCE_CHAIR,
     pfp30.POLICY_MODERATOR,
@@ -118,7 +136,10 @@ PEOPLE = (
     RASHAD_KARIMOV,
     SEVDA_ORUJOVA,
     NIKOLOZ_BERIDZE,
+    *ATTENDEES,
 )
+
+REGISTRATIONS = tuple(RegistrationSpec(person.email) for person in ATTENDEES)
 
 ROOMS = (("room-a", "Room A", 40), ("room-b", "Room B", 25))
 
@@ -281,4 +302,5 @@ def load_workshop(db: DbSession, *, today: date, now: datetime) -> Event:
     builder.add_organisations(ORGANISATIONS)
     builder.add_people(PEOPLE)
     builder.add_sessions(event, sessions_on(day))
+    builder.add_registrations(event, REGISTRATIONS)
     return event

@@ -38,11 +38,13 @@ from confkit.services.programme import (
     uncancel_session,
     update_session,
 )
+from confkit.services.registrations import add_registration, list_registrations
 
 __all__ = [
     "ClashReport",
     "SessionResult",
     "add_affiliation",
+    "add_registration",
     "add_room",
     "add_session",
     "add_track",
@@ -58,6 +60,7 @@ __all__ = [
     "get_event",
     "get_session",
     "list_events",
+    "list_registrations",
     "move_session",
     "remove_role",
     "reorder_roles",

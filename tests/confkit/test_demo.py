@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,6 +20,9 @@ from confkit.demo import (
     load_demo,
     load_pfp30,
 )
+from confkit.demo import pfp30 as pfp30_specs
+from confkit.demo import workshop as workshop_specs
+from confkit.demo.builder import DemoBuilder
 from confkit.models import (
     Delegation,
     Event,
@@ -26,7 +30,10 @@ from confkit.models import (
     OrganisationKind,
     Person,
     ProgrammeSession,
+    Registration,
+    RegistrationCategory,
     RegistrationMode,
+    RegistrationStatus,
     RoleKind,
     SessionKind,
     SessionStatus,
@@ -41,6 +48,7 @@ ARTICLE_PEOPLE = {
     "burcu.san@nato.example.org",
     "elchin.abdullayev@mod.example.org",
 }
+RESERVED_EMAIL = re.compile(r"@([a-z0-9-]+\.)*example\.(org|com|net)$")
 
 
 @pytest.fixture
@@ -307,6 +315,123 @@ def test_people_and_organisations_are_shared_between_the_events(
     assert len(person(db, "aysel.huseynova@example.org").affiliations) == 1
 
 
+def registrations_by_email(db: DbSession, event: Event) -> dict[str, Registration]:
+    return {r.person.email or "": r for r in services.list_registrations(db, event)}
+
+
+def test_the_article_people_attend_in_their_roles(db: DbSession, pfp30: Event) -> None:
+    registrations = registrations_by_email(db, pfp30)
+    mutallimov = registrations["anar.mutallimov@mfa.example.org"]
+    san = registrations["burcu.san@nato.example.org"]
+    abdullayev = registrations["elchin.abdullayev@mod.example.org"]
+
+    assert (mutallimov.category, mutallimov.delegation) == (RegistrationCategory.SPEAKER, None)
+    assert san.category is RegistrationCategory.SPEAKER
+    assert san.delegation is not None
+    assert san.delegation.name == "NATO delegation"
+    assert san.delegation.head is san.person
+    assert (abdullayev.category, abdullayev.delegation) == (RegistrationCategory.DELEGATE, None)
+    assert {r.status for r in (mutallimov, san, abdullayev)} == {RegistrationStatus.CONFIRMED}
+
+
+def test_the_nato_delegation_registers_together(db: DbSession, pfp30: Event) -> None:
+    (delegation,) = pfp30.delegations
+    registrations = registrations_by_email(db, pfp30)
+    in_delegation = {email for email, r in registrations.items() if r.delegation is delegation}
+
+    assert in_delegation == {member.email for member in delegation.members}
+    for email in in_delegation - ARTICLE_PEOPLE:
+        assert registrations[email].category is RegistrationCategory.DELEGATE
+
+
+def test_everyone_on_the_public_programme_attends_as_a_speaker(db: DbSession, pfp30: Event) -> None:
+    registrations = registrations_by_email(db, pfp30)
+    on_stage = {
+        role.person.email or ""
+        for s in pfp30.sessions
+        if s.visibility is Visibility.PUBLIC
+        for role in s.roles
+    }
+
+    assert len(on_stage) > 10
+    assert {registrations[email].category for email in on_stage} == {RegistrationCategory.SPEAKER}
+
+
+def test_pfp30_has_fictional_attendees_from_the_article_list(db: DbSession, pfp30: Event) -> None:
+    registrations = services.list_registrations(db, pfp30)
+    invented = [r for r in registrations if r.person.email not in ARTICLE_PEOPLE]
+    attendees = [
+        r
+        for r in invented
+        if r.category in (RegistrationCategory.DELEGATE, RegistrationCategory.OBSERVER)
+        and r.person.bio == "Fictional attendee for the demo."
+    ]
+    statuses = [r.status for r in registrations]
+    kinds = {r.person.affiliations[0].organisation.kind for r in attendees}
+    countries = {r.person.affiliations[0].organisation.country for r in attendees}
+
+    assert len(registrations) >= 20
+    assert len(attendees) >= 20
+    assert {OrganisationKind.ACADEMIA, OrganisationKind.THINK_TANK} <= kinds
+    assert OrganisationKind.GOVERNMENT in kinds
+    assert len(countries - {"AZ"}) >= 4
+    assert 1 <= statuses.count(RegistrationStatus.CANCELLED) <= 2
+    assert statuses.count(RegistrationStatus.CONFIRMED) == len(statuses) - statuses.count(
+        RegistrationStatus.CANCELLED
+    )
+    assert all("Fictional" in r.person.bio for r in invented)
+    assert all(
+        "(fictional)" in affiliation.label
+        for r in invented
+        for affiliation in r.person.affiliations
+    )
+    assert all(RESERVED_EMAIL.search(r.person.email or "") for r in registrations)
+    names = " ".join(r.person.name for r in registrations).lower()
+    assert set("əğıöşçü") <= set(names)
+    assert re.search("[а-я]", names)
+
+
+def test_pfp30_has_a_caliber_az_reporter_and_staff(db: DbSession, pfp30: Event) -> None:
+    registrations = services.list_registrations(db, pfp30)
+    (press,) = [r for r in registrations if r.category is RegistrationCategory.PRESS]
+    staff = [r for r in registrations if r.category is RegistrationCategory.STAFF]
+    (affiliation,) = press.person.affiliations
+
+    assert press.status is RegistrationStatus.CONFIRMED
+    assert affiliation.organisation.name == "Caliber.Az"
+    assert affiliation.organisation.kind is OrganisationKind.MEDIA
+    assert affiliation.organisation.country == "AZ"
+    # A fictional reporter, not the article's author.
+    assert "Fictional" in press.person.bio
+    assert press.person.name != "Khagan Isayev"
+    assert len(staff) >= 2
+
+
+def test_the_workshop_has_a_few_fictional_attendees_and_room_for_more(
+    db: DbSession, workshop: Event
+) -> None:
+    registrations = services.list_registrations(db, workshop)
+
+    assert 5 <= len(registrations) <= 8
+    assert workshop.capacity is not None
+    assert len(registrations) < workshop.capacity
+    assert {r.status for r in registrations} == {RegistrationStatus.CONFIRMED}
+    assert all("Fictional" in r.person.bio for r in registrations)
+    assert not {r.person.email for r in registrations} & ARTICLE_PEOPLE
+
+
+def test_the_builder_skips_people_already_registered(db: DbSession, pfp30: Event) -> None:
+    counts = table_counts(db)
+    builder = DemoBuilder(db, NOW)
+    builder.add_organisations(pfp30_specs.ORGANISATIONS)
+    builder.add_people(pfp30_specs.PEOPLE)
+
+    added = builder.add_registrations(pfp30, pfp30_specs.REGISTRATIONS)
+
+    assert added == []
+    assert table_counts(db) == counts
+
+
 def table_counts(db: DbSession) -> dict[str, int]:
     return {
         table.name: db.scalar(select(func.count()).select_from(table)) or 0
@@ -333,6 +458,7 @@ def test_loading_twice_changes_nothing(db: DbSession, demo: dict[str, Event]) ->
 
     again = load_demo(db, today=TODAY, now=NOW + timedelta(hours=3))
 
+    assert counts["registrations"] > 0
     assert [event.id for event in again] == [event.id for event in demo.values()]
     assert table_counts(db) == counts
     assert session_state(db) == state
@@ -375,3 +501,4 @@ def test_a_later_load_reuses_people_and_organisations_already_there(db: DbSessio
     added = {name: table_counts(db)[name] - counts[name] for name in counts}
     assert added["events"] == 1
     assert added["persons"] == 3
+    assert added["registrations"] == len(workshop_specs.REGISTRATIONS)

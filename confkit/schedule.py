@@ -139,11 +139,14 @@ def build_schedule(
     include_closed: bool = False,
     include_drafts: bool = False,
     track_slug: str | None = None,
+    room_slug: str | None = None,
+    person_id: int | None = None,
 ) -> Schedule:
     """The event's programme: scheduled and cancelled public sessions unless told otherwise.
 
-    ``track_slug`` keeps only the sessions of that track. Raises NotFound for a track the event
-    does not have.
+    ``track_slug``, ``room_slug`` and ``person_id`` keep only the sessions of that track, in that
+    room, or with that person in a role. Raises NotFound for a track or room the event does not
+    have, or a person who holds no role in the sessions shown.
     """
     tracks = tuple(
         db.scalars(
@@ -158,8 +161,21 @@ def build_schedule(
     query = _sessions_query(event, include_closed=include_closed, include_drafts=include_drafts)
     if track is not None:
         query = query.where(ProgrammeSession.track_id == track.id)
+    if room_slug is not None:
+        room_id = db.scalar(
+            select(Room.id).where(Room.event_id == event.id, Room.slug == room_slug)
+        )
+        if room_id is None:
+            raise NotFound("room", room_slug)
+        query = query.where(ProgrammeSession.room_id == room_id)
+    if person_id is not None:
+        holding = select(SessionRole.session_id).where(SessionRole.person_id == person_id)
+        query = query.where(ProgrammeSession.id.in_(holding))
     zone = event_zone(event)
-    slots = _slots(db, db.scalars(query).all(), zone)
+    sessions = db.scalars(query).all()
+    if person_id is not None and not sessions:
+        raise NotFound("person", person_id)
+    slots = _slots(db, sessions, zone)
     return Schedule(event=event, zone=zone, days=_days(slots), tracks=tracks, track=track)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
@@ -25,6 +25,7 @@ from confkit.models import (
 )
 from confkit.services.checks import Problems, as_utc, day_bounds, is_slug
 from confkit.services.common import UNSET, Unset, as_enum, resolve, savepoint
+from confkit.services.sequence import touch_sessions
 
 EVENT_FIELDS = frozenset(
     {
@@ -132,6 +133,9 @@ def update_event(
     values = _checked_event_fields(db, event, changes, creating=False)
     stamp = now or clock.now()
     with savepoint(db, {"uq_events_slug": "slug"}):
+        if event.id is not None and values["timezone"] != event.timezone:
+            # Feeds give every session's times in the event's zone.
+            touch_sessions(db, _sessions_where(db, ProgrammeSession.event_id == event.id), stamp)
         _apply(event, values)
         event.updated_at = stamp
         # Names, zone and dates appear in every feed of the event.
@@ -235,11 +239,18 @@ def update_venue(
     address: str | Unset = UNSET,
     city: str | Unset = UNSET,
     country: str | None | Unset = UNSET,
+    now: datetime | None = None,
 ) -> Venue:
-    """Change a venue's details. Raises ValidationError."""
+    """Change a venue's details; a new name or city reaches the sessions of every event there
+    (feeds show it as their location). Raises ValidationError."""
     values = _merge(venue, name=name, address=address, city=city, country=country)
     _check_venue(Venue(**values))
+    relocated = (values["name"], values["city"]) != (venue.name, venue.city)
     with savepoint(db):
+        if relocated:
+            at_venue = select(Event.id).where(Event.venue_id == venue.id)
+            touch_sessions(db, _sessions_where(db, ProgrammeSession.event_id.in_(at_venue)),
+                           now or clock.now())  # fmt: skip
         _apply(venue, values)
     return venue
 
@@ -290,9 +301,13 @@ def update_room(
     """Change a room. Raises ValidationError."""
     values = _merge(room, slug=slug, name=name, capacity=capacity, position=position)
     _check_place(db, Room, room.event, room.id, values)
+    stamp = now or clock.now()
     with savepoint(db, {"uq_rooms_event_id_slug": "slug"}):
+        if values["name"] != room.name:
+            # Feeds show the room's name as the location of its sessions.
+            touch_sessions(db, _sessions_where(db, ProgrammeSession.room_id == room.id), stamp)
         _apply(room, values)
-        room.event.programme_changed_at = now or clock.now()
+        room.event.programme_changed_at = stamp
     return room
 
 
@@ -339,10 +354,18 @@ def update_track(
         track, slug=slug, name=name, description=description, colour=colour, position=position
     )
     _check_place(db, Track, track.event, track.id, values)
+    stamp = now or clock.now()
     with savepoint(db, {"uq_tracks_event_id_slug": "slug"}):
+        if values["name"] != track.name:
+            # Feeds carry the track's name among a session's categories.
+            touch_sessions(db, _sessions_where(db, ProgrammeSession.track_id == track.id), stamp)
         _apply(track, values)
-        track.event.programme_changed_at = now or clock.now()
+        track.event.programme_changed_at = stamp
     return track
+
+
+def _sessions_where(db: DbSession, condition: ColumnElement[bool]) -> list[ProgrammeSession]:
+    return list(db.scalars(select(ProgrammeSession).where(condition)))
 
 
 def _merge(target: Any, **given: Any) -> dict[str, Any]:

@@ -1,0 +1,157 @@
+"""iCalendar feeds (RFC 5545, with RFC 7986 calendar properties) of programme sessions.
+
+Pure functions: schedule slots, the calendar's description and a base URL in; bytes out.
+Every stamp in the output comes from the data (a session's modification time), never from the
+clock, so an unchanged programme renders byte for byte the same and clients re-import nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Timezone, vDuration
+from icalendar import Event as VEvent
+
+from confkit.models import Event, ProgrammeSession, SessionKind, SessionStatus
+from confkit.schedule import ScheduleSlot
+
+PRODUCT_ID = "-//confkit//confkit programme feed//EN"
+DEFAULT_REFRESH = timedelta(hours=1)
+# Everything below U+0020 but TAB and LF (which TEXT escaping handles), and DEL: no client
+# expects them and some reject the whole feed for one.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Breaks and receptions do not make a person busy in their own calendar.
+_FREE_TIME_KINDS = frozenset({SessionKind.BREAK, SessionKind.RECEPTION})
+_ROLE_LABELS = {
+    "speaker": "Speaker",
+    "chair": "Chair",
+    "moderator": "Moderator",
+    "panellist": "Panellist",
+    "participant": "Participant",
+}
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What a calendar app shows about the feed itself."""
+
+    name: str
+    description: str
+    url: str
+    refresh: timedelta = DEFAULT_REFRESH
+
+
+def session_uid(programme_session: ProgrammeSession, base_url: str) -> str:
+    """The session's iCal UID, the same in every feed: ``<uuid>@<host>``."""
+    return f"{programme_session.uuid}@{urlsplit(base_url).hostname or 'localhost'}"
+
+
+def session_url(programme_session: ProgrammeSession, base_url: str) -> str:
+    """The public page of a session."""
+    event_page = event_url(programme_session.event, base_url)
+    return f"{event_page}sessions/{programme_session.uuid}"
+
+
+def event_url(event: Event, base_url: str) -> str:
+    """The public page of an event."""
+    return f"{base_url.rstrip('/')}/events/{event.slug}/"
+
+
+def render_calendar(feed: FeedInfo, slots: Sequence[ScheduleSlot], *, base_url: str) -> bytes:
+    """The feed as iCalendar bytes: CRLF lines folded at 75 octets, TEXT values escaped."""
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", clean_text(feed.name))
+    calendar.add("x-wr-calname", clean_text(feed.name))
+    calendar.add("description", clean_text(feed.description))
+    calendar.add("x-wr-caldesc", clean_text(feed.description))
+    calendar.add("url", feed.url, parameters={"VALUE": "URI"})
+    calendar.add("refresh-interval", vDuration(feed.refresh), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(feed.refresh))
+    zones = _zones_used(slots)
+    if zones:
+        calendar.add("x-wr-timezone", next(iter(zones)))
+    for zone_name, (first, last) in zones.items():
+        calendar.add_component(Timezone.from_tzid(zone_name, first_date=first, last_date=last))
+    for slot in slots:
+        calendar.add_component(_vevent(slot, base_url))
+    return bytes(calendar.to_ical())
+
+
+def clean_text(value: str) -> str:
+    """``value`` without control characters; line breaks become LF, which TEXT escapes as \\n."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _vevent(slot: ScheduleSlot, base_url: str) -> VEvent:
+    programme_session = slot.session
+    zone = ZoneInfo(programme_session.event.timezone)
+    vevent = VEvent()
+    vevent.add("uid", session_uid(programme_session, base_url))
+    vevent.add("dtstamp", programme_session.modified_at)
+    vevent.add("created", programme_session.created_at)
+    vevent.add("last-modified", programme_session.modified_at)
+    vevent.add("sequence", programme_session.sequence)
+    vevent.add("dtstart", programme_session.starts_at.astimezone(zone))
+    vevent.add("dtend", programme_session.ends_at.astimezone(zone))
+    vevent.add("summary", clean_text(programme_session.title))
+    vevent.add("description", clean_text(_description(slot, base_url)))
+    location = _location(slot)
+    if location:
+        vevent.add("location", clean_text(location))
+    categories = [slot.track.name] if slot.track is not None else []
+    categories.append(programme_session.kind.value.capitalize())
+    vevent.add("categories", [clean_text(c) for c in categories])
+    vevent.add("url", session_url(programme_session, base_url), parameters={"VALUE": "URI"})
+    cancelled = programme_session.status is SessionStatus.CANCELLED
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    free = cancelled or programme_session.kind in _FREE_TIME_KINDS
+    vevent.add("transp", "TRANSPARENT" if free else "OPAQUE")
+    return vevent
+
+
+def _description(slot: ScheduleSlot, base_url: str) -> str:
+    parts = []
+    if slot.session.abstract.strip():
+        parts.append(slot.session.abstract.strip())
+    people = [
+        f"{_ROLE_LABELS[holder.role.value]}: {holder.person.display_name}"
+        + (f", {holder.affiliation}" if holder.affiliation else "")
+        for holder in slot.people
+    ]
+    if people:
+        parts.append("\n".join(people))
+    parts.append(session_url(slot.session, base_url))
+    return "\n\n".join(parts)
+
+
+def _location(slot: ScheduleSlot) -> str:
+    venue = slot.session.event.venue
+    parts = [slot.room.name] if slot.room is not None else []
+    if venue is not None:
+        parts.append(venue.name)
+        if venue.city and venue.city not in venue.name:
+            parts.append(venue.city)
+    return ", ".join(parts)
+
+
+def _zones_used(slots: Iterable[ScheduleSlot]) -> dict[str, tuple[date, date]]:
+    """Each zone the feed's sessions are in, with the first and last date it must cover."""
+    spans: dict[str, list[date]] = defaultdict(list)
+    for slot in slots:
+        event = slot.session.event
+        spans[event.timezone] += [event.starts_on, event.ends_on]
+    # One day's margin each side: a session's local date can differ from its UTC date.
+    return {
+        zone: (min(days) - timedelta(days=1), max(days) + timedelta(days=2))
+        for zone, days in spans.items()
+    }

@@ -1,0 +1,1 @@
+"""Importers: programmes from other systems' files, written through the confkit services."""

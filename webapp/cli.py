@@ -21,6 +21,7 @@ from webapp import create_app
 from webapp.command_errors import reported_database_errors
 from webapp.demo_command import demo_command
 from webapp.programme_commands import conflicts_command
+from webapp.transfer_commands import export_command, import_command
 
 
 class ConfkitGroup(FlaskGroup):
@@ -114,6 +115,8 @@ cli = ConfkitGroup(name="confkit", create_app=create_app, help="Run and manage a
 cli.add_command(db_commands)
 cli.add_command(demo_command)
 cli.add_command(conflicts_command)
+cli.add_command(export_command)
+cli.add_command(import_command)
 
 
 def main() -> None:

@@ -1,0 +1,81 @@
+"""``confkit export`` and ``confkit import`` on the suite's database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask.testing import FlaskCliRunner
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from confkit.models import ProgrammeSession
+from webapp.transfer_commands import export_command, import_command
+
+
+def test_export_ics_to_a_file_and_to_standard_output(
+    runner: FlaskCliRunner, app, make_event, make_session, tmp_path: Path
+) -> None:
+    app.config["CONFKIT_BASE_URL"] = "https://conf.example.org"
+    event = make_event(slug="exported")
+    talk = make_session(event, title="Exported talk")
+    target = tmp_path / "programme.ics"
+    result = runner.invoke(export_command, ["ics", "exported", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    (vevent,) = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert str(vevent["UID"]) == f"{talk.uuid}@conf.example.org"
+    printed = runner.invoke(export_command, ["ics", "exported"])
+    assert printed.exit_code == 0
+    assert printed.stdout_bytes == target.read_bytes()
+
+
+def test_export_without_a_base_url_warns(runner: FlaskCliRunner, make_event) -> None:
+    make_event(slug="plain")
+    result = runner.invoke(export_command, ["ics", "plain"])
+    assert result.exit_code == 0
+    assert "CONFKIT_BASE_URL is not set" in result.stderr
+    assert result.stdout.startswith("BEGIN:VCALENDAR")
+
+
+def test_unknown_event_or_format_is_named(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(export_command, ["ics", "nowhere"])
+    assert result.exit_code == 1
+    assert "no event with the slug 'nowhere'" in result.output
+    result = runner.invoke(export_command, ["pdf", "nowhere"])
+    assert result.exit_code == 2
+    assert "Invalid value for 'FORMAT'" in result.output
+
+
+def test_import_ics_commits_and_reports(
+    runner: FlaskCliRunner, db, make_event, tmp_path: Path
+) -> None:
+    make_event(slug="imported")
+    source = tmp_path / "talks.ics"
+    source.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:one@x\r\n"
+        b"DTSTART:20241126T060000Z\r\nDTEND:20241126T070000Z\r\nSUMMARY:One\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    result = runner.invoke(import_command, ["ics", "imported", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "1 created, 0 updated, 0 unchanged" in result.output
+    again = runner.invoke(import_command, ["ics", "imported", str(source)])
+    assert "0 created, 0 updated, 1 unchanged" in again.output
+
+
+def test_a_bad_file_imports_nothing_and_names_the_line(
+    runner: FlaskCliRunner, db, make_event, tmp_path: Path
+) -> None:
+    make_event(slug="imported")
+    source = tmp_path / "bad.ics"
+    source.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:one@x\r\n"
+        b"DTSTART:20241126T060000Z\r\nDTEND:20241126T070000Z\r\nSUMMARY:One\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:two@x\r\nDTSTART:20241126T080000Z\r\nSUMMARY:Two\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    result = runner.invoke(import_command, ["ics", "imported", str(source)])
+    assert result.exit_code == 1
+    assert "- line 10: DTEND is missing" in result.output
+    assert "nothing was imported" in result.output
+    assert "Traceback" not in result.output
+    assert db.scalar(select(func.count()).select_from(ProgrammeSession)) == 0

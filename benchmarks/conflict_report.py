@@ -2,112 +2,29 @@
 
 Run: python -m benchmarks.conflict_report [--sizes 2000 20000] [--database-url URL]
 
-Each programme has 20 rooms filled from 08:00 with sessions of 30-120 minutes, about one in
-twelve shifted to overlap its neighbour, and 1-4 people per session drawn from a pool a quarter
-the size of the programme, so people are shared across sessions and some clash.
+The programmes come from benchmarks.programmes, with about one session in twelve overlapping its
+neighbour; people are shared across sessions, so some of them clash too.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import random
 import tempfile
 import time
-import uuid
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
+from benchmarks.programmes import generate_programme
 from confkit import migrate, services
 from confkit.db import Store, make_engine
-from confkit.models import Event, Person, ProgrammeSession, SessionRole
+from confkit.models import Event, ProgrammeSession, SessionRole
 from confkit.scheduling.clashes import Slot, find_clashes
 
-ROOMS = 20
-NOW = datetime(2030, 1, 1, tzinfo=UTC)
-
-
-def generate(store: Store, sessions: int, seed: int = 7) -> int:
-    """Insert an event with ``sessions`` scheduled sessions; return the event's id."""
-    rng = random.Random(f"{seed}-{sessions}")
-    per_room_day = 8
-    days = max(1, -(-sessions // (ROOMS * per_room_day)))
-    with store.transaction() as db:
-        event = services.create_event(
-            db,
-            slug=f"bench-{sessions}",
-            name=f"Benchmark {sessions}",
-            timezone="UTC",
-            starts_on=date(2030, 1, 1),
-            ends_on=date(2030, 1, 1) + timedelta(days=days - 1),
-            now=NOW,
-        )
-        rooms = [
-            services.add_room(db, event, slug=f"room-{i}", name=f"Room {i}", now=NOW)
-            for i in range(ROOMS)
-        ]
-        pool = max(10, sessions // 4)
-        person_ids = db.scalars(
-            insert(Person).returning(Person.id),
-            [
-                {
-                    "given_name": "Speaker",
-                    "family_name": str(i),
-                    "honorific": "",
-                    "bio": "",
-                    "created_at": NOW,
-                    "updated_at": NOW,
-                }
-                for i in range(pool)
-            ],
-        ).all()
-        rows, cursor = [], {}
-        for index in range(sessions):
-            room = rooms[index % ROOMS]
-            day = (index // ROOMS) // per_room_day
-            start = cursor.get((room.id, day)) or datetime(2030, 1, 1, 8, tzinfo=UTC) + timedelta(
-                days=day
-            )
-            length = timedelta(minutes=rng.choice((30, 45, 60, 90, 120)))
-            if rng.random() < 1 / 12:
-                start -= timedelta(minutes=15)
-            cursor[(room.id, day)] = start + length
-            rows.append(
-                {
-                    "uuid": uuid.UUID(int=rng.getrandbits(128)),
-                    "event_id": event.id,
-                    "kind": "talk",
-                    "title": f"Session {index}",
-                    "abstract": "",
-                    "starts_at": start,
-                    "ends_at": start + length,
-                    "room_id": room.id,
-                    "status": "scheduled",
-                    "visibility": "public",
-                    "sequence": 0,
-                    "created_at": NOW,
-                    "modified_at": NOW,
-                }
-            )
-        session_ids = db.scalars(
-            insert(ProgrammeSession).returning(ProgrammeSession.id), rows
-        ).all()
-        roles = []
-        for session_id in session_ids:
-            for position, person_id in enumerate(rng.sample(person_ids, rng.randint(1, 4))):
-                roles.append(
-                    {
-                        "session_id": session_id,
-                        "person_id": person_id,
-                        "role": "speaker",
-                        "position": position,
-                    }
-                )
-        db.execute(insert(SessionRole), roles)
-        return event.id
+# About one session in twelve starts a quarter of an hour before its neighbour ends.
+OVERLAP_RATE = 1 / 12
 
 
 def best_of(runs: int, action) -> float:  # type: ignore[no-untyped-def]
@@ -138,7 +55,7 @@ def load_slots(store: Store, event_id: int) -> list[Slot]:
 
 
 def measure(store: Store, size: int, runs: int) -> dict[str, float]:
-    event_id = generate(store, size)
+    event_id = generate_programme(store, size, overlap_rate=OVERLAP_RATE)
     with store.session() as db:
 
         def report() -> int:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session as DbSession
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased
 
 from confkit.errors import NotFound
 from confkit.models import (
@@ -175,7 +175,7 @@ def build_schedule(
     sessions = db.scalars(query).all()
     if person_id is not None and not sessions:
         raise NotFound("person", person_id)
-    slots = _slots(db, sessions, zone)
+    slots = _slots(db, sessions, zone, {t.id: t for t in tracks})
     return Schedule(event=event, zone=zone, days=_days(slots), tracks=tracks, track=track)
 
 
@@ -266,15 +266,6 @@ def _sessions_query(
     query = (
         select(ProgrammeSession)
         .where(ProgrammeSession.event_id == event.id, ProgrammeSession.status.in_(statuses))
-        .options(
-            joinedload(ProgrammeSession.room),
-            joinedload(ProgrammeSession.track),
-            # One more query for every role of every session, with person and position joined.
-            selectinload(ProgrammeSession.roles).options(
-                joinedload(SessionRole.person),
-                joinedload(SessionRole.affiliation).joinedload(Affiliation.organisation),
-            ),
-        )
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.ends_at, ProgrammeSession.id)
     )
     if not include_closed:
@@ -283,54 +274,105 @@ def _sessions_query(
 
 
 def _slots(
-    db: DbSession, sessions: Sequence[ProgrammeSession], zone: ZoneInfo
+    db: DbSession,
+    sessions: Sequence[ProgrammeSession],
+    zone: ZoneInfo,
+    tracks: dict[int, Track] | None = None,
 ) -> list[ScheduleSlot]:
-    organisations = _with_ancestors(
-        db,
-        [
-            role.affiliation.organisation
-            for programme_session in sessions
-            for role in programme_session.roles
-            if role.affiliation is not None
-        ],
-    )
+    """The sessions with their places and people, read in a fixed number of queries.
+
+    Rows are read as plain columns where no object is needed: building thousands of ORM objects
+    and relationships would cost more than everything else the feeds and pages do.
+    """
+    if not sessions:
+        return []
+    event_ids = {s.event_id for s in sessions}
+    rooms = {r.id: r for r in db.scalars(select(Room).where(Room.event_id.in_(event_ids)))}
+    if tracks is None:
+        tracks = {t.id: t for t in db.scalars(select(Track).where(Track.event_id.in_(event_ids)))}
+    people = _people_by_session(db, sessions)
     return [
         ScheduleSlot(
             session=programme_session,
             starts_at=programme_session.starts_at.astimezone(zone),
             ends_at=programme_session.ends_at.astimezone(zone),
-            room=programme_session.room,
-            track=programme_session.track,
-            people=tuple(
-                RoleHolder(
-                    person=role.person,
-                    role=role.role,
-                    affiliation=(
-                        _affiliation_label(role.affiliation, organisations)
-                        if role.affiliation is not None
-                        else None
-                    ),
-                )
-                for role in programme_session.roles
-            ),
+            room=rooms.get(programme_session.room_id) if programme_session.room_id else None,
+            track=tracks.get(programme_session.track_id) if programme_session.track_id else None,
+            people=people.get(programme_session.id, ()),
         )
         for programme_session in sessions
     ]
 
 
-def _with_ancestors(
-    db: DbSession, organisations: Iterable[Organisation]
-) -> dict[int, Organisation]:
-    """The organisations and all their parents by id, the parents read in one query."""
-    known = {organisation.id: organisation for organisation in organisations}
-    missing = {o.parent_id for o in known.values() if o.parent_id is not None} - set(known)
-    if not missing:
-        return known
-    # Walk up the parent chain in the database. UNION (not UNION ALL) drops rows already seen,
-    # so even a cycle someone wrote into the table by hand ends the recursion.
+def _people_by_session(
+    db: DbSession, sessions: Sequence[ProgrammeSession]
+) -> dict[int, tuple[RoleHolder, ...]]:
+    """Each session's people in role order, with the label of the position they hold it in."""
+    wanted = {s.id for s in sessions}
+    # A few sessions are asked for by id; a whole programme by event, rather than as a list of
+    # thousands of ids (the roles of sessions left out are few, and dropped below).
+    selection = (
+        SessionRole.session_id.in_(wanted)
+        if len(wanted) <= 100
+        else ProgrammeSession.event_id.in_({s.event_id for s in sessions})
+    )
+    roles = (
+        select(
+            SessionRole.session_id,
+            SessionRole.role,
+            SessionRole.affiliation_id,
+            SessionRole.person_id,
+        )
+        .join(ProgrammeSession, SessionRole.session_id == ProgrammeSession.id)
+        .where(selection)
+    )
+    rows = [
+        row
+        for row in db.execute(
+            roles.order_by(SessionRole.session_id, SessionRole.position, SessionRole.id)
+        )
+        if row.session_id in wanted
+    ]
+    # Each person once, however many sessions they are in.
+    persons = {
+        person.id: person
+        for person in db.scalars(
+            select(Person).where(Person.id.in_(roles.with_only_columns(SessionRole.person_id)))
+        )
+    }
+    labels = _affiliation_labels(db, {row.affiliation_id for row in rows if row.affiliation_id})
+    grouped: dict[int, list[RoleHolder]] = defaultdict(list)
+    for session_id, role, affiliation_id, person_id in rows:
+        label = labels.get(affiliation_id) if affiliation_id is not None else None
+        grouped[session_id].append(
+            RoleHolder(person=persons[person_id], role=role, affiliation=label)
+        )
+    return {session_id: tuple(holders) for session_id, holders in grouped.items()}
+
+
+def _affiliation_labels(db: DbSession, affiliation_ids: set[int]) -> dict[int, str]:
+    """ "Acting Head, Military-Political Affairs Department, Ministry of ..." by affiliation id."""
+    if not affiliation_ids:
+        return {}
+    positions = db.execute(
+        select(Affiliation.id, Affiliation.position_title, Affiliation.organisation_id).where(
+            Affiliation.id.in_(affiliation_ids)
+        )
+    ).all()
+    organisations = _with_ancestors(db, {row.organisation_id for row in positions})
+    return {
+        row.id: _affiliation_label(row.position_title, row.organisation_id, organisations)
+        for row in positions
+    }
+
+
+def _with_ancestors(db: DbSession, organisation_ids: Iterable[int]) -> dict[int, Organisation]:
+    """The organisations and all their parents by id, read in one recursive query."""
+    # UNION (not UNION ALL) drops rows already seen, so even a cycle someone wrote into the
+    # table by hand ends the recursion.
     ancestors = (
         select(Organisation.id, Organisation.parent_id)
-        .where(Organisation.id.in_(missing))
+        .where(Organisation.id.in_(set(organisation_ids)))
         .cte("ancestors", recursive=True)
     )
     parent = aliased(Organisation)
@@ -338,15 +380,16 @@ def _with_ancestors(
         select(parent.id, parent.parent_id).join(ancestors, parent.id == ancestors.c.parent_id)
     )
     found = db.scalars(select(Organisation).where(Organisation.id.in_(select(ancestors.c.id))))
-    known.update((organisation.id, organisation) for organisation in found)
-    return known
+    return {organisation.id: organisation for organisation in found}
 
 
-def _affiliation_label(affiliation: Affiliation, organisations: dict[int, Organisation]) -> str:
+def _affiliation_label(
+    position_title: str, organisation_id: int, organisations: dict[int, Organisation]
+) -> str:
     """Like ``Affiliation.label``, reading the parent chain from ``organisations``, not lazily."""
-    parts = [affiliation.position_title] if affiliation.position_title else []
+    parts = [position_title] if position_title else []
     seen: set[int] = set()
-    organisation: Organisation | None = affiliation.organisation
+    organisation = organisations.get(organisation_id)
     while organisation is not None and organisation.id not in seen:
         seen.add(organisation.id)
         parts.append(organisation.name)

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from webapp import database, errors, public
+from webapp import database, errors, feeds, public
 from webapp.config import instance_path_from_environment, load_config
 
 
@@ -31,3 +31,4 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     """Every blueprint of the app is registered here, and only here."""
     app.register_blueprint(public.bp)
+    app.register_blueprint(feeds.bp)

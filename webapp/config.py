@@ -6,7 +6,7 @@ database, the generated secret key and the optional config file ``confkit.cfg``.
 
 Each layer overrides the one before it: defaults < ``confkit.cfg`` < environment < ``test_config``.
 ``confkit.cfg`` is Python and uses the ``app.config`` keys: ``CONFKIT_DATABASE_URL``,
-``SECRET_KEY``, ``CONFKIT_SMTP_URL``, ``CONFKIT_BASE_URL``.
+``SECRET_KEY``, ``CONFKIT_SMTP_URL``, ``CONFKIT_BASE_URL``, ``CONFKIT_FEED_REFRESH_SECONDS``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ INSTANCE_PATH_VARIABLE: Final = "CONFKIT_INSTANCE_PATH"
 CONFIG_FILE_NAME: Final = "confkit.cfg"
 SECRET_KEY_FILE_NAME: Final = "secret_key"
 DEFAULT_DATABASE_FILE_NAME: Final = "confkit.sqlite"
+DEFAULT_FEED_REFRESH_SECONDS: Final = 3600
 
 # Environment variable -> app.config key. The secret key goes straight to Flask's own key, so
 # every layer (file, environment, test_config) sets the same key and the last one wins.
@@ -33,6 +34,7 @@ ENVIRONMENT_VARIABLES: Final[Mapping[str, str]] = {
     "CONFKIT_SECRET_KEY": "SECRET_KEY",
     "CONFKIT_SMTP_URL": "CONFKIT_SMTP_URL",
     "CONFKIT_BASE_URL": "CONFKIT_BASE_URL",
+    "CONFKIT_FEED_REFRESH_SECONDS": "CONFKIT_FEED_REFRESH_SECONDS",
 }
 
 
@@ -50,6 +52,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         CONFKIT_DATABASE_URL=f"sqlite:///{instance / DEFAULT_DATABASE_FILE_NAME}",
         CONFKIT_SMTP_URL=None,
         CONFKIT_BASE_URL=None,
+        CONFKIT_FEED_REFRESH_SECONDS=DEFAULT_FEED_REFRESH_SECONDS,
     )
     app.config.from_pyfile(CONFIG_FILE_NAME, silent=True)
     app.config.from_mapping(settings_from_environment())

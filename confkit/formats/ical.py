@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone, vDuration
+from icalendar import Calendar, Timezone, vDuration, vText
 from icalendar import Event as VEvent
 
 from confkit.models import Event, ProgrammeSession, SessionKind, SessionStatus
@@ -69,11 +69,13 @@ def render_calendar(feed: FeedInfo, slots: Sequence[ScheduleSlot], *, base_url: 
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("calscale", "GREGORIAN")
+    # icalendar escapes TEXT only for the properties it knows: NAME and the X-WR- ones are
+    # marked as TEXT here, or a newline or comma in a name would break the feed.
     calendar.add("method", "PUBLISH")
-    calendar.add("name", clean_text(feed.name))
-    calendar.add("x-wr-calname", clean_text(feed.name))
+    calendar.add("name", vText(clean_text(feed.name)))
+    calendar.add("x-wr-calname", vText(clean_text(feed.name)))
     calendar.add("description", clean_text(feed.description))
-    calendar.add("x-wr-caldesc", clean_text(feed.description))
+    calendar.add("x-wr-caldesc", vText(clean_text(feed.description)))
     calendar.add("url", feed.url, parameters={"VALUE": "URI"})
     calendar.add("refresh-interval", vDuration(feed.refresh), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(feed.refresh))

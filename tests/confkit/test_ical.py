@@ -185,3 +185,11 @@ def test_vtimezone_covers_a_clock_change_during_the_event(db, make_event) -> Non
     # Resolved through the VTIMEZONE, the two 10:00 starts are nine and ten o'clock UTC.
     assert found["Saturday"]["DTSTART"].dt.utcoffset() == timedelta(hours=1)
     assert found["Sunday"]["DTSTART"].dt.utcoffset() == timedelta(0)
+
+
+def test_calendar_names_are_escaped_too(db, make_event, make_session) -> None:
+    event = make_event(name="Energy; security, and\\more")
+    make_session(event)
+    data = feed(db, event)
+    assert b"\r\nNAME:Energy\\; security\\, and\\\\more\r\n" in data
+    assert b"\r\nX-WR-CALNAME:Energy\\; security\\, and\\\\more\r\n" in data

@@ -1,0 +1,182 @@
+"""Time the programme's iCal feed against bare icalendar serialising the same events.
+
+Run: python -m benchmarks.feeds [--sizes 2000 20000] [--database-url URL]
+
+For each generated programme it prints: the full feed's build time (queries, read model and
+rendering), the time the icalendar library alone takes to build and serialise the same events
+from plain values (the floor for any exporter on that library) and their ratio, the number of
+SQL statements per feed, and the peak memory of one build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Timezone, vDuration
+from icalendar import Event as VEvent
+from sqlalchemy import Engine, event
+
+from benchmarks.programmes import generate_programme
+from confkit import feeds, migrate
+from confkit.db import Store, make_engine
+from confkit.models import Event
+from confkit.schedule import build_schedule
+
+BASE_URL = "https://conf.example.org"
+
+
+def best_of(runs: int, action: Callable[[], Any]) -> float:
+    timings = []
+    for _ in range(runs):
+        gc.collect()
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def plain_values(store: Store, event_id: int) -> tuple[str, str, list[dict[str, Any]]]:
+    """The values the feed holds, as plain data, so the floor measures icalendar alone."""
+    with store.session() as db:
+        conference = db.get(Event, event_id)
+        assert conference is not None
+        zone = ZoneInfo(conference.timezone)
+        rows = []
+        for slot in build_schedule(db, conference).slots:
+            s = slot.session
+            rows.append(
+                {
+                    "uid": f"{s.uuid}@conf.example.org",
+                    "dtstamp": s.modified_at,
+                    "created": s.created_at,
+                    "last-modified": s.modified_at,
+                    "sequence": s.sequence,
+                    "dtstart": s.starts_at.astimezone(zone),
+                    "dtend": s.ends_at.astimezone(zone),
+                    "summary": s.title,
+                    "description": s.abstract
+                    + "\n\n"
+                    + "\n".join(
+                        f"Speaker: {h.person.display_name}, {h.affiliation}" for h in slot.people
+                    )
+                    + f"\n\n{BASE_URL}/events/{conference.slug}/sessions/{s.uuid}",
+                    "location": f"{slot.room.name if slot.room else ''}, Benchmark venue, Baku",
+                    "categories": [slot.track.name if slot.track else "", s.kind.value],
+                    "url": f"{BASE_URL}/events/{conference.slug}/sessions/{s.uuid}",
+                    "status": "CANCELLED" if slot.cancelled else "CONFIRMED",
+                    "transp": "OPAQUE",
+                }
+            )
+        return conference.timezone, conference.name, rows
+
+
+def bare_icalendar(zone: str, name: str, rows: list[dict[str, Any]]) -> bytes:
+    calendar = Calendar()
+    for key, value in (
+        ("version", "2.0"),
+        ("prodid", "-//bench//EN"),
+        ("calscale", "GREGORIAN"),
+        ("method", "PUBLISH"),
+        ("name", name),
+        ("x-wr-calname", name),
+        ("description", name),
+        ("x-wr-caldesc", name),
+        ("url", BASE_URL),
+        ("refresh-interval", vDuration(timedelta(hours=1))),
+        ("x-published-ttl", vDuration(timedelta(hours=1))),
+        ("x-wr-timezone", zone),
+    ):
+        calendar.add(key, value)
+    first, last = rows[0]["dtstart"].date(), rows[-1]["dtend"].date()
+    calendar.add_component(Timezone.from_tzid(zone, first_date=first, last_date=last))
+    for row in rows:
+        vevent = VEvent()
+        for key, value in row.items():
+            vevent.add(key, value)
+        calendar.add_component(vevent)
+    return bytes(calendar.to_ical())
+
+
+def count_statements(engine: Engine, action: Callable[[], Any]) -> int:
+    statements = 0
+
+    def count(*_args: Any) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return statements
+
+
+def peak_memory(action: Callable[[], Any]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def measure(engine: Engine, store: Store, size: int, runs: int) -> dict[str, float]:
+    event_id = generate_programme(store, size)
+
+    def full_feed() -> bytes:
+        with store.session() as db:
+            conference = db.get(Event, event_id)
+            assert conference is not None
+            return feeds.programme_feed(db, conference, base_url=BASE_URL)
+
+    zone, name, rows = plain_values(store, event_id)
+    size_bytes = len(full_feed())
+    return {
+        "sessions": size,
+        "bytes": size_bytes,
+        "feed_s": best_of(runs, full_feed),
+        "floor_s": best_of(runs, lambda: bare_icalendar(zone, name, rows)),
+        "statements": count_statements(engine, full_feed),
+        "peak_mib": peak_memory(full_feed) / 2**20,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite'}")
+        migrate.upgrade(engine)
+        store = Store(engine)
+        results = [measure(engine, store, size, args.runs) for size in args.sizes]
+        engine.dispose()
+    print(f"database: {engine.dialect.name}, best of {args.runs} runs")
+    print(
+        f"{'sessions':>9} {'feed (s)':>9} {'icalendar (s)':>14} {'ratio':>6} "
+        f"{'SQL':>4} {'peak MiB':>9} {'bytes':>11}"
+    )
+    for r in results:
+        print(
+            f"{r['sessions']:>9} {r['feed_s']:>9.3f} {r['floor_s']:>14.3f} "
+            f"{r['feed_s'] / r['floor_s']:>6.2f} {r['statements']:>4} "
+            f"{r['peak_mib']:>9.1f} {r['bytes']:>11,}"
+        )
+    print("target: ratio at most 1.3; SQL statements the same for every size")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The feeds read by real calendar clients and parsers, not by mocks."""

@@ -11,12 +11,23 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit.errors import NotFound
 from confkit.formats.ical import DEFAULT_REFRESH, FeedInfo, event_url, render_calendar
-from confkit.models import Event, Person
+from confkit.models import (
+    Event,
+    Person,
+    ProgrammeSession,
+    Room,
+    SessionRole,
+    SessionStatus,
+    Track,
+    Visibility,
+)
 from confkit.schedule import build_schedule, get_slot
+from confkit.services.checks import is_slug
 
 # Part of every validator: a change to how feeds are rendered must change every ETag.
 FEED_FORMAT_VERSION = "1"
@@ -39,6 +50,39 @@ def feed_validator(event: Event, *key: object) -> FeedValidator:
     stamp = event.programme_changed_at
     material = "|".join([FEED_FORMAT_VERSION, str(event.id), stamp.isoformat(), *map(str, key)])
     return FeedValidator(hashlib.sha256(material.encode()).hexdigest()[:32], stamp)
+
+
+def require_feed(db: DbSession, event: Event, kind: str, key: object = None) -> None:
+    """Raise NotFound unless the feed ``kind`` (programme, session, track, room, person) of
+    ``event`` exists, in one small query, so a feed that never existed is never "not modified".
+    """
+    public = (
+        (ProgrammeSession.event_id == event.id)
+        & (ProgrammeSession.visibility == Visibility.PUBLIC)
+        & ProgrammeSession.status.in_([SessionStatus.SCHEDULED, SessionStatus.CANCELLED])
+    )
+    if kind == "programme":
+        return
+    if kind == "session":
+        found = db.scalar(select(ProgrammeSession.id).where(public, ProgrammeSession.uuid == key))
+    elif kind in ("track", "room"):
+        model = Track if kind == "track" else Room
+        found = (
+            db.scalar(select(model.id).where(model.event_id == event.id, model.slug == key))
+            if is_slug(key)
+            else None
+        )
+    elif kind == "person":
+        found = db.scalar(
+            select(SessionRole.id)
+            .join(ProgrammeSession, SessionRole.session_id == ProgrammeSession.id)
+            .where(public, SessionRole.person_id == key)
+            .limit(1)
+        )
+    else:
+        raise ValueError(f"unknown feed kind {kind!r}")
+    if found is None:
+        raise NotFound(kind, key)
 
 
 def programme_feed(

@@ -4,24 +4,49 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
 from confkit.feeds import programme_feed
+from confkit.formats.frab import render_frab_json, render_frab_xml
+from confkit.imports.frab_xml import import_frab_xml
 from confkit.imports.ics import import_ics
+from confkit.imports.report import ImportReport
 from confkit.models import Event
+from confkit.schedule import build_schedule
 
 Exporter = Callable[[DbSession, Event, str], bytes]
-Importer = Callable[..., Any]
+Importer = Callable[[DbSession, Event, bytes, datetime | None], ImportReport]
 
 
 def _export_ics(db: DbSession, event: Event, base_url: str) -> bytes:
     return programme_feed(db, event, base_url=base_url)
 
 
-EXPORTERS: dict[str, Exporter] = {"ics": _export_ics}
-IMPORTERS: dict[str, Importer] = {"ics": import_ics}
+def _export_frab_xml(db: DbSession, event: Event, base_url: str) -> bytes:
+    return render_frab_xml(build_schedule(db, event), base_url=base_url)
+
+
+def _export_frab_json(db: DbSession, event: Event, base_url: str) -> bytes:
+    return render_frab_json(build_schedule(db, event), base_url=base_url)
+
+
+def _import_ics(db: DbSession, event: Event, data: bytes, now: datetime | None) -> ImportReport:
+    return import_ics(db, event, data, now=now)
+
+
+def _import_frab_xml(
+    db: DbSession, event: Event, data: bytes, now: datetime | None
+) -> ImportReport:
+    return import_frab_xml(db, event, data, now=now)
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "ics": _export_ics,
+    "frab-xml": _export_frab_xml,
+    "frab-json": _export_frab_json,
+}
+IMPORTERS: dict[str, Importer] = {"ics": _import_ics, "frab-xml": _import_frab_xml}
 
 
 def export_event(db: DbSession, event: Event, file_format: str, *, base_url: str) -> bytes:
@@ -31,9 +56,9 @@ def export_event(db: DbSession, event: Event, file_format: str, *, base_url: str
 
 def import_into_event(
     db: DbSession, event: Event, file_format: str, data: bytes, *, now: datetime | None = None
-) -> Any:
-    """Import ``data`` in ``file_format`` (one of ``IMPORTERS``); returns the importer's report.
+) -> ImportReport:
+    """Import ``data`` in ``file_format`` (one of ``IMPORTERS``) into the event.
 
     Raises ValidationError naming the line or element of every problem; nothing is imported then.
     """
-    return IMPORTERS[file_format](db, event, data, now=now)
+    return IMPORTERS[file_format](db, event, data, now)

@@ -68,7 +68,7 @@ def import_command(file_format: str, event_slug: str, file: BinaryIO) -> None:
             raise click.ClickException(
                 f"{len(error.problems)} problem(s) in {file.name}; nothing was imported"
             ) from None
-    click.echo(f"Imported {file.name} into {event_slug}: {_summary(report)}")
+    click.echo(f"Imported {file.name} into {event_slug}: {report.summary()}")
 
 
 def _event(db: DbSession, slug: str) -> Event:
@@ -76,12 +76,3 @@ def _event(db: DbSession, slug: str) -> Event:
         return services.get_event(db, slug)
     except NotFound:
         raise click.ClickException(f"no event with the slug {slug!r}") from None
-
-
-def _summary(report: object) -> str:
-    counts = [
-        f"{getattr(report, name)} {name}"
-        for name in ("created", "updated", "unchanged")
-        if hasattr(report, name)
-    ]
-    return ", ".join(counts) or "done"

@@ -38,6 +38,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from confkit import clock, services
 from confkit.errors import ConflictError, Problem, ValidationError
 from confkit.formats.frab import CANCELLED_PREFIX, NO_ROOM
+from confkit.imports.report import ImportReport
 from confkit.models import (
     Event,
     Person,
@@ -90,18 +91,6 @@ _COLOUR = re.compile(r"#[0-9a-f]{6}\Z")
 _IN_CHUNKS_OF = 500
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did: objects created, sessions updated, and sessions already as listed."""
-
-    rooms_created: int = 0
-    tracks_created: int = 0
-    persons_created: int = 0
-    sessions_created: int = 0
-    sessions_updated: int = 0
-    sessions_unchanged: int = 0
 
 
 def import_frab_xml(

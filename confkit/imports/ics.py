@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import ConflictError, Problem, ValidationError
+from confkit.imports.report import ImportReport
 from confkit.models import (
     Event,
     Person,
@@ -73,15 +74,25 @@ HONORIFICS = frozenset(
 
 
 @dataclass
-class ImportReport:
-    """What an import did, session by session."""
+class _Counts:
+    """What the import has done so far."""
 
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rooms_created: list[str] = field(default_factory=list)
-    tracks_created: list[str] = field(default_factory=list)
-    people_created: list[str] = field(default_factory=list)
+    sessions: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0}
+    )
+    rooms: int = 0
+    tracks: int = 0
+    persons: int = 0
+
+    def report(self) -> ImportReport:
+        return ImportReport(
+            rooms_created=self.rooms,
+            tracks_created=self.tracks,
+            persons_created=self.persons,
+            sessions_created=self.sessions["created"],
+            sessions_updated=self.sessions["updated"],
+            sessions_unchanged=self.sessions["unchanged"],
+        )
 
 
 @dataclass(frozen=True)
@@ -110,19 +121,19 @@ def import_ics(
     """
     stamp = now or clock.now()
     incoming = _read(data, event)
-    report = ImportReport()
+    counts = _Counts()
     problems: list[Problem] = []
     savepoint = db.begin_nested()
     for item in incoming:
         try:
-            _apply(db, event, item, report, stamp)
+            _apply(db, event, item, counts, stamp)
         except (ValidationError, ConflictError) as error:
             problems += _located(item, error)
     if problems:
         savepoint.rollback()
         raise ValidationError(problems)
     savepoint.commit()
-    return report
+    return counts.report()
 
 
 def _read(data: bytes, event: Event) -> list[_Incoming]:
@@ -253,11 +264,9 @@ def _split_description(description: str, url: str) -> tuple[str, tuple[tuple[Rol
     return "\n\n".join(paragraphs), tuple(people)
 
 
-def _apply(
-    db: DbSession, event: Event, item: _Incoming, report: ImportReport, now: datetime
-) -> None:
-    room = _room(db, event, item.room_name, report, now) if item.room_name else None
-    track = _track(db, event, item.track_name, report, now) if item.track_name else None
+def _apply(db: DbSession, event: Event, item: _Incoming, counts: _Counts, now: datetime) -> None:
+    room = _room(db, event, item.room_name, counts, now) if item.room_name else None
+    track = _track(db, event, item.track_name, counts, now) if item.track_name else None
     existing = db.scalar(select(ProgrammeSession).where(ProgrammeSession.uuid == item.session_uuid))
     values: dict[str, Any] = {
         "title": item.title,
@@ -271,24 +280,24 @@ def _apply(
     }
     if existing is None:
         created = add_session(db, event, uuid=item.session_uuid, now=now, **values).session
-        _set_people(db, created, item, report, now)
-        report.created += 1
+        _set_people(db, created, item, counts, now)
+        counts.sessions["created"] += 1
         return
     if existing.event_id != event.id:
         raise ValidationError.single("UID", "belongs to a session of another event")
     before = existing.sequence
     update_session(db, existing, now=now, **values)
-    _set_people(db, existing, item, report, now)
+    _set_people(db, existing, item, counts, now)
     if existing.sequence == before:
-        report.unchanged += 1
+        counts.sessions["unchanged"] += 1
     else:
-        report.updated += 1
+        counts.sessions["updated"] += 1
 
 
 def _set_people(
-    db: DbSession, target: ProgrammeSession, item: _Incoming, report: ImportReport, now: datetime
+    db: DbSession, target: ProgrammeSession, item: _Incoming, counts: _Counts, now: datetime
 ) -> None:
-    wanted = [(role, _person(db, name, report, now)) for role, name in item.people]
+    wanted = [(role, _person(db, name, counts, now)) for role, name in item.people]
     current = [(r.role, r.person) for r in target.roles]
     if current == wanted:
         return
@@ -308,7 +317,7 @@ def _set_people(
     reorder_roles(db, target, in_order, now=now)
 
 
-def _person(db: DbSession, display_name: str, report: ImportReport, now: datetime) -> Person:
+def _person(db: DbSession, display_name: str, counts: _Counts, now: datetime) -> Person:
     for person in db.scalars(select(Person).where(Person.family_name == display_name.split()[-1])):
         if display_name in (person.display_name, person.name):
             return person
@@ -316,7 +325,7 @@ def _person(db: DbSession, display_name: str, report: ImportReport, now: datetim
     titles = []
     while len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
         titles.append(words.pop(0))
-    report.people_created.append(display_name)
+    counts.persons += 1
     return create_person(
         db,
         honorific=" ".join(titles),
@@ -326,21 +335,21 @@ def _person(db: DbSession, display_name: str, report: ImportReport, now: datetim
     )
 
 
-def _room(db: DbSession, event: Event, name: str, report: ImportReport, now: datetime) -> Room:
+def _room(db: DbSession, event: Event, name: str, counts: _Counts, now: datetime) -> Room:
     found = next((r for r in event.rooms if r.name == name), None)
     if found is not None:
         return found
-    report.rooms_created.append(name)
+    counts.rooms += 1
     return add_room(
         db, event, slug=_free_slug(name, {r.slug for r in event.rooms}), name=name, now=now
     )
 
 
-def _track(db: DbSession, event: Event, name: str, report: ImportReport, now: datetime) -> Track:
+def _track(db: DbSession, event: Event, name: str, counts: _Counts, now: datetime) -> Track:
     found = next((t for t in event.tracks if t.name == name), None)
     if found is not None:
         return found
-    report.tracks_created.append(name)
+    counts.tracks += 1
     return add_track(
         db, event, slug=_free_slug(name, {t.slug for t in event.tracks}), name=name, now=now
     )

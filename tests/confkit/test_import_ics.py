@@ -82,10 +82,12 @@ def test_round_trip_into_an_empty_event(db, make_event, make_room, make_track,
     savepoint.rollback()
     target = make_event(slug="target")
     report = import_ics(db, target, exported, now=LATER)
-    assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
-    assert report.rooms_created == ["Plenary Hall"]
-    assert report.tracks_created == ["Energy security"]
-    assert sorted(report.people_created) == ["Burcu San", "Dr Anar Mutallimov"]
+    assert (report.sessions_created, report.sessions_updated, report.sessions_unchanged) == (
+        3,
+        0,
+        0,
+    )
+    assert (report.rooms_created, report.tracks_created, report.persons_created) == (1, 1, 2)
     panel = next(s for s in target.sessions if s.title.startswith("Energy"))
     moderator = panel.roles[0].person
     assert (moderator.honorific, moderator.given_name, moderator.family_name) == (
@@ -98,7 +100,11 @@ def test_round_trip_into_an_empty_event(db, make_event, make_room, make_track,
 def test_importing_the_same_file_twice_changes_nothing(db, source, make_event) -> None:
     exported = feeds.programme_feed(db, source, base_url=BASE_URL)
     report = import_ics(db, source, exported, now=LATER)
-    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    assert (report.sessions_created, report.sessions_updated, report.sessions_unchanged) == (
+        0,
+        0,
+        3,
+    )
     assert feeds.programme_feed(db, source, base_url=BASE_URL) == exported
 
 
@@ -109,7 +115,11 @@ def test_a_changed_file_updates_sessions_in_place(db, source) -> None:
         "DTEND;TZID=Asia/Baku:20241126T100000", "DTEND;TZID=Asia/Baku:20241126T150000"
     )  # fmt: skip
     report = import_ics(db, source, moved.encode(), now=LATER)
-    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
+    assert (report.sessions_created, report.sessions_updated, report.sessions_unchanged) == (
+        0,
+        1,
+        2,
+    )
     opening = db.scalar(select(ProgrammeSession).where(ProgrammeSession.title == "Opening"))
     assert opening.starts_at == baku(26, 14)
     assert opening.modified_at == LATER
@@ -132,7 +142,7 @@ def test_foreign_uids_and_floating_times(db, make_event) -> None:
     assert imported.track.name == "Cyber"
     assert imported.room.slug == "room-1"
     assert imported.status is SessionStatus.SCHEDULED
-    assert import_ics(db, event, data).unchanged == 1
+    assert import_ics(db, event, data).sessions_unchanged == 1
 
 
 @pytest.mark.parametrize(

@@ -57,9 +57,9 @@ def test_import_ics_commits_and_reports(
     )
     result = runner.invoke(import_command, ["ics", "imported", str(source)])
     assert result.exit_code == 0, result.output
-    assert "1 created, 0 updated, 0 unchanged" in result.output
+    assert "sessions: 1 created, 0 updated, 0 unchanged" in result.output
     again = runner.invoke(import_command, ["ics", "imported", str(source)])
-    assert "0 created, 0 updated, 1 unchanged" in again.output
+    assert "sessions: 0 created, 0 updated, 1 unchanged" in again.output
 
 
 def test_a_bad_file_imports_nothing_and_names_the_line(
@@ -79,3 +79,30 @@ def test_a_bad_file_imports_nothing_and_names_the_line(
     assert "nothing was imported" in result.output
     assert "Traceback" not in result.output
     assert db.scalar(select(func.count()).select_from(ProgrammeSession)) == 0
+
+
+def test_export_frab_formats_and_import_frab_xml_back(
+    runner: FlaskCliRunner, app, db, make_event, make_session, tmp_path: Path
+) -> None:
+    event = make_event(slug="frab-source")
+    talk = make_session(event, title="Frab talk")
+    xml_file, json_file = tmp_path / "schedule.xml", tmp_path / "schedule.json"
+    assert (
+        runner.invoke(export_command, ["frab-xml", "frab-source", "-o", str(xml_file)]).exit_code
+        == 0
+    )
+    assert (
+        runner.invoke(export_command, ["frab-json", "frab-source", "-o", str(json_file)]).exit_code
+        == 0
+    )
+    assert f'guid="{talk.uuid}"' in xml_file.read_text()
+    assert str(talk.uuid) in json_file.read_text()
+    result = runner.invoke(import_command, ["frab-xml", "frab-source", str(xml_file)])
+    assert result.exit_code == 0, result.output
+    assert "sessions: 0 created, 0 updated, 1 unchanged" in result.output
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<schedule><conference>\n<title>x</title>\n</schedule>")
+    result = runner.invoke(import_command, ["frab-xml", "frab-source", str(broken)])
+    assert result.exit_code == 1
+    assert "line 3" in result.output
+    assert "nothing was imported" in result.output

@@ -1,4 +1,5 @@
-"""The iCal feeds of an event: the programme, one session, one track, one room, one person.
+"""The feeds of an event: iCal for the programme, one session, one track, one room, one person;
+frab XML and JSON for the programme.
 
 Each route reads the event, derives the feed's validator from the event's change stamp and
 answers a client that is up to date with 304 before building anything.
@@ -8,13 +9,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Response
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import feeds
 from confkit.errors import NotFound
+from confkit.formats.frab import render_frab_json, render_frab_xml
 from confkit.models import Event
+from confkit.schedule import build_schedule
 from confkit.services import get_event
 from confkit.services.checks import is_slug
 from webapp.database import get_db
@@ -23,7 +27,17 @@ from webapp.feeds.links import feed_links
 from webapp.feeds.settings import FeedSettings, feed_settings
 from webapp.http_cache import conditional_response
 
-ICAL_MIMETYPE = "text/calendar"
+
+@dataclass(frozen=True)
+class FileFormat:
+    name: str
+    mimetype: str
+    extension: str
+
+
+ICAL = FileFormat("ical", "text/calendar", "ics")
+FRAB_XML = FileFormat("frab-xml", "application/xml", "xml")
+FRAB_JSON = FileFormat("frab-json", "application/json", "json")
 # The largest id the databases' integer primary keys hold: a larger one cannot exist, and
 # PostgreSQL would refuse the query instead of finding nothing.
 MAX_ID = 2**31 - 1
@@ -107,20 +121,54 @@ def person(slug: str, person_id: int) -> Response:
     )
 
 
-def _feed(slug: str, key: tuple[object, ...], build: FeedBuilder, *, filename: str) -> Response:
+@bp.get("/events/<slug>/schedule.xml")
+def frab_xml(slug: str) -> Response:
+    """The public programme as frab schedule XML, for conference apps."""
+    return _feed(
+        slug,
+        ("programme",),
+        lambda db, event, s: render_frab_xml(build_schedule(db, event), base_url=s.base_url),
+        filename=slug,
+        file_format=FRAB_XML,
+    )
+
+
+@bp.get("/events/<slug>/schedule.json")
+def frab_json(slug: str) -> Response:
+    """The public programme as frab schedule JSON, for conference apps."""
+    return _feed(
+        slug,
+        ("programme",),
+        lambda db, event, s: render_frab_json(build_schedule(db, event), base_url=s.base_url),
+        filename=slug,
+        file_format=FRAB_JSON,
+    )
+
+
+def _feed(
+    slug: str,
+    key: tuple[object, ...],
+    build: FeedBuilder,
+    *,
+    filename: str,
+    file_format: FileFormat = ICAL,
+) -> Response:
     db = get_db()
     event = get_event(db, slug)
+    feeds.require_feed(db, event, *key)
     settings = feed_settings()
     # The base URL and the refresh interval are in the bytes, so they are part of the key.
     validator = feeds.feed_validator(
-        event, "ical", *key, settings.base_url, settings.refresh_seconds
+        event, file_format.name, *key, settings.base_url, settings.refresh_seconds
     )
     return conditional_response(
         validator,
         lambda: build(db, event, settings),
-        ICAL_MIMETYPE,
+        file_format.mimetype,
         max_age=settings.refresh_seconds,
-        content_headers={"Content-Disposition": f'inline; filename="{filename}.ics"'},
+        content_headers={
+            "Content-Disposition": f'inline; filename="{filename}.{file_format.extension}"'
+        },
     )
 
 

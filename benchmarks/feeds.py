@@ -5,13 +5,15 @@ Run: python -m benchmarks.feeds [--sizes 2000 20000] [--database-url URL]
 For each generated programme it prints: the full feed's build time (queries, read model and
 rendering), the time the icalendar library alone takes to build and serialise the same events
 from plain values (the floor for any exporter on that library) and their ratio, the number of
-SQL statements per feed, and the peak memory of one build.
+SQL statements per feed, and the peak memory of one build; the same for frab XML and JSON;
+and, through the web app, a full GET against a conditional GET answered 304.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import tempfile
 import time
 import tracemalloc
@@ -28,8 +30,10 @@ from sqlalchemy import Engine, event
 from benchmarks.programmes import generate_programme
 from confkit import feeds, migrate
 from confkit.db import Store, make_engine
+from confkit.formats.frab import render_frab_json, render_frab_xml
 from confkit.models import Event
 from confkit.schedule import build_schedule
+from webapp import create_app
 
 BASE_URL = "https://conf.example.org"
 
@@ -140,9 +144,18 @@ def measure(engine: Engine, store: Store, size: int, runs: int) -> dict[str, flo
             assert conference is not None
             return feeds.programme_feed(db, conference, base_url=BASE_URL)
 
+    def frab(render: Callable[..., bytes]) -> Callable[[], bytes]:
+        def build() -> bytes:
+            with store.session() as db:
+                conference = db.get(Event, event_id)
+                assert conference is not None
+                return render(build_schedule(db, conference), base_url=BASE_URL)
+
+        return build
+
     zone, name, rows = plain_values(store, event_id)
     size_bytes = len(full_feed())
-    return {
+    results: dict[str, float] = {
         "sessions": size,
         "bytes": size_bytes,
         "feed_s": best_of(runs, full_feed),
@@ -150,9 +163,37 @@ def measure(engine: Engine, store: Store, size: int, runs: int) -> dict[str, flo
         "statements": count_statements(engine, full_feed),
         "peak_mib": peak_memory(full_feed) / 2**20,
     }
+    for label, render in (("xml", render_frab_xml), ("json", render_frab_json)):
+        build = frab(render)
+        results[f"{label}_s"] = best_of(runs, build)
+        results[f"{label}_statements"] = count_statements(engine, build)
+        results[f"{label}_peak_mib"] = peak_memory(build) / 2**20
+    results.update(over_http(store, event_id, runs))
+    return results
+
+
+def over_http(store: Store, event_id: int, runs: int) -> dict[str, float]:
+    """A full GET of the feed through the app, and a conditional GET answered 304."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "benchmark", "CONFKIT_STORE": store})
+    client = app.test_client()
+    with store.session() as db:
+        conference = db.get(Event, event_id)
+        assert conference is not None
+        path = f"/events/{conference.slug}/schedule.ics"
+    etag = client.get(path).headers["ETag"]
+
+    def full() -> None:
+        assert client.get(path).status_code == 200
+
+    def not_modified() -> None:
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+
+    return {"get_s": best_of(runs, full), "not_modified_s": best_of(runs * 10, not_modified)}
 
 
 def main() -> None:
+    # The app would otherwise make its instance folder inside the checkout.
+    os.environ.setdefault("CONFKIT_INSTANCE_PATH", tempfile.mkdtemp(prefix="confkit-bench-"))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])
     parser.add_argument("--runs", type=int, default=3)
@@ -176,6 +217,21 @@ def main() -> None:
             f"{r['peak_mib']:>9.1f} {r['bytes']:>11,}"
         )
     print("target: ratio at most 1.3; SQL statements the same for every size")
+    print()
+    print(f"{'sessions':>9} {'format':>9} {'build (s)':>10} {'SQL':>4} {'peak MiB':>9}")
+    for r in results:
+        for label in ("xml", "json"):
+            print(
+                f"{r['sessions']:>9} {'frab ' + label:>9} {r[label + '_s']:>10.3f} "
+                f"{r[label + '_statements']:>4} {r[label + '_peak_mib']:>9.1f}"
+            )
+    print()
+    print(f"{'sessions':>9} {'GET 200 (ms)':>13} {'GET 304 (ms)':>13} {'speed-up':>9}")
+    for r in results:
+        print(
+            f"{r['sessions']:>9} {r['get_s'] * 1000:>13.1f} {r['not_modified_s'] * 1000:>13.2f} "
+            f"{r['get_s'] / r['not_modified_s']:>8.0f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from xml.parsers import expat
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from confkit import clock, services
 from confkit.errors import ConflictError, Problem, ValidationError
 from confkit.formats.frab import CANCELLED_PREFIX, NO_ROOM
+from confkit.imports.people import (
+    chunks,
+    existing_persons,
+    free_slug,
+    split_display_name,
+)
 from confkit.imports.report import ImportReport
 from confkit.models import (
     Event,
@@ -51,7 +57,6 @@ from confkit.models import (
     Track,
 )
 from confkit.services.checks import is_iana_zone, is_slug
-from confkit.text import slugify
 
 _DURATION = re.compile(r"(\d{1,3}):([0-5]\d)(?::([0-5]\d))?\Z")
 _CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?\Z")
@@ -88,9 +93,6 @@ _ELEMENT_OF_FIELD = {
     "roles": "persons",
 }
 _COLOUR = re.compile(r"#[0-9a-f]{6}\Z")
-_IN_CHUNKS_OF = 500
-
-T = TypeVar("T")
 
 
 def import_frab_xml(
@@ -477,7 +479,7 @@ def _check_guids_are_free(db: DbSession, event: Event, sessions: Sequence[_Sessi
     """Refuse guids another event's sessions already have (UUIDs are global)."""
     by_guid = {s.guid: s for s in sessions}
     taken: set[uuid.UUID] = set()
-    for chunk in _chunks(list(by_guid)):
+    for chunk in chunks(list(by_guid)):
         taken.update(
             db.scalars(
                 select(ProgrammeSession.uuid).where(
@@ -540,7 +542,7 @@ class _Importer:
                 continue
             room: Room | None = existing.get(item.name)
             if room is None:
-                slug = _free_slug(item.name, slugs, fallback="room")
+                slug = free_slug(item.name, slugs, fallback="room")
                 try:
                     room = services.add_room(
                         self.db, self.event, slug=slug, name=item.name, now=self.now
@@ -564,7 +566,7 @@ class _Importer:
                     slug = hint.slug
                     slugs.add(slug)
                 else:
-                    slug = _free_slug(item.name, slugs, fallback="track")
+                    slug = free_slug(item.name, slugs, fallback="track")
                 try:
                     track = services.add_track(
                         self.db,
@@ -582,14 +584,18 @@ class _Importer:
 
     def _persons(self, named: Iterable[_Named]) -> None:
         wanted = _first_of_each(named)
-        known = _persons_named(self.db, [item.name for item in wanted])
+        known = existing_persons(self.db, [item.name for item in wanted])
         for item in wanted:
             person = known.get(item.name)
             if person is None:
-                given, _, family = item.name.rpartition(" ")
+                honorific, given, family = split_display_name(item.name)
                 try:
                     person = services.create_person(
-                        self.db, given_name=given, family_name=family, now=self.now
+                        self.db,
+                        honorific=honorific,
+                        given_name=given,
+                        family_name=family,
+                        now=self.now,
                     )
                 except ValidationError as error:
                     self._refused(item, error)
@@ -717,35 +723,3 @@ def _first_of_each(named: Iterable[_Named | None]) -> list[_Named]:
         if item is not None:
             firsts.setdefault(item.name, item)
     return list(firsts.values())
-
-
-def _free_slug(name: str, taken: set[str], *, fallback: str) -> str:
-    base = slugify(name, fallback=fallback, max_length=90)
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    taken.add(slug)
-    return slug
-
-
-def _persons_named(db: DbSession, names: Sequence[str]) -> dict[str, Person]:
-    """The existing person for each name: the first (oldest) whose name with honorific is
-    exactly it, else whose name without honorific is."""
-    # A family name is a run of words at the end of a name, so ask only for those.
-    tails = sorted(
-        {" ".join(words[i:]) for words in (n.split(" ") for n in names) for i in range(len(words))}
-    )
-    candidates: list[Person] = []
-    for chunk in _chunks(tails):
-        candidates += db.scalars(select(Person).where(Person.family_name.in_(chunk)))
-    candidates.sort(key=lambda person: person.id)
-    found: dict[str, Person] = {}
-    for attribute in ("name", "display_name"):  # the later, better match wins
-        for person in reversed(candidates):
-            found[getattr(person, attribute)] = person
-    return {name: found[name] for name in names if name in found}
-
-
-def _chunks(items: Sequence[T]) -> list[list[T]]:
-    return [list(items[i : i + _IN_CHUNKS_OF]) for i in range(0, len(items), _IN_CHUNKS_OF)]

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import ConflictError, Problem, ValidationError
+from confkit.imports.people import existing_persons, free_slug, split_display_name
 from confkit.imports.report import ImportReport
 from confkit.models import (
     Event,
@@ -43,34 +44,11 @@ from confkit.services import (
     reorder_roles,
     update_session,
 )
-from confkit.text import slugify
 
 # Foreign UIDs become UUIDs in this namespace, so they map to the same session every time.
 FOREIGN_UID_NAMESPACE = uuid.UUID("0b5e7a52-6d0c-4c55-9b8e-3f3c3d4e0a11")
 _ROLE_LINE = re.compile(r"^(Speaker|Chair|Moderator|Panellist|Participant): (.+)$")
 _KINDS = {kind.value.capitalize(): kind for kind in SessionKind}
-# Words that open a display name as a title rather than a given name.
-HONORIFICS = frozenset(
-    {
-        "dr",
-        "prof",
-        "professor",
-        "mr",
-        "mrs",
-        "ms",
-        "h.e",
-        "colonel",
-        "col",
-        "general",
-        "gen",
-        "major",
-        "captain",
-        "admiral",
-        "ambassador",
-        "sir",
-        "dame",
-    }
-)
 
 
 @dataclass
@@ -318,21 +296,12 @@ def _set_people(
 
 
 def _person(db: DbSession, display_name: str, counts: _Counts, now: datetime) -> Person:
-    for person in db.scalars(select(Person).where(Person.family_name == display_name.split()[-1])):
-        if display_name in (person.display_name, person.name):
-            return person
-    words = display_name.split()
-    titles = []
-    while len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
-        titles.append(words.pop(0))
+    found = existing_persons(db, [display_name]).get(display_name)
+    if found is not None:
+        return found
+    honorific, given, family = split_display_name(display_name)
     counts.persons += 1
-    return create_person(
-        db,
-        honorific=" ".join(titles),
-        given_name=" ".join(words[:-1]),
-        family_name=words[-1],
-        now=now,
-    )
+    return create_person(db, honorific=honorific, given_name=given, family_name=family, now=now)
 
 
 def _room(db: DbSession, event: Event, name: str, counts: _Counts, now: datetime) -> Room:
@@ -341,7 +310,11 @@ def _room(db: DbSession, event: Event, name: str, counts: _Counts, now: datetime
         return found
     counts.rooms += 1
     return add_room(
-        db, event, slug=_free_slug(name, {r.slug for r in event.rooms}), name=name, now=now
+        db,
+        event,
+        slug=free_slug(name, {r.slug for r in event.rooms}, fallback="room"),
+        name=name,
+        now=now,
     )
 
 
@@ -351,16 +324,12 @@ def _track(db: DbSession, event: Event, name: str, counts: _Counts, now: datetim
         return found
     counts.tracks += 1
     return add_track(
-        db, event, slug=_free_slug(name, {t.slug for t in event.tracks}), name=name, now=now
+        db,
+        event,
+        slug=free_slug(name, {t.slug for t in event.tracks}, fallback="track"),
+        name=name,
+        now=now,
     )
-
-
-def _free_slug(name: str, taken: set[str]) -> str:
-    base = slugify(name, fallback="room", max_length=90)
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 def _located(item: _Incoming, error: ValidationError | ConflictError) -> list[Problem]:

@@ -1,6 +1,7 @@
 """confkit's domain models. Importing this package registers every table on ``Base.metadata``."""
 
 from confkit.models.events import Event, RegistrationMode, Room, Track, Venue
+from confkit.models.outbox import OutboxMessage, OutboxStatus
 from confkit.models.people import (
     Affiliation,
     Delegation,
@@ -18,22 +19,36 @@ from confkit.models.programme import (
     Visibility,
 )
 from confkit.models.registration import (
+    AgendaEntry,
     Registration,
     RegistrationCategory,
+    RegistrationChange,
     RegistrationStatus,
+)
+from confkit.models.registration_settings import (
+    InvitationCode,
+    QuestionKind,
+    RegistrationQuestion,
 )
 
 __all__ = [
     "Affiliation",
+    "AgendaEntry",
     "Delegation",
     "Event",
+    "InvitationCode",
     "Organisation",
     "OrganisationKind",
+    "OutboxMessage",
+    "OutboxStatus",
     "Person",
     "ProgrammeSession",
+    "QuestionKind",
     "Registration",
     "RegistrationCategory",
+    "RegistrationChange",
     "RegistrationMode",
+    "RegistrationQuestion",
     "RegistrationStatus",
     "RoleKind",
     "Room",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from confkit.models.people import Delegation
     from confkit.models.programme import ProgrammeSession
     from confkit.models.registration import Registration
+    from confkit.models.registration_settings import InvitationCode, RegistrationQuestion
 
 
 class RegistrationMode(enum.StrEnum):
@@ -61,6 +62,9 @@ class Event(Base):
         constrained_enum(RegistrationMode, "registration_mode"), default=RegistrationMode.OPEN
     )
     waitlist_enabled: Mapped[bool] = mapped_column(default=True)
+    # The categories people may choose on the public form; organisers can register anyone as any.
+    registration_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_text: Mapped[str] = mapped_column(Text, default="")
     # Moves on every change to anything a feed shows, so feeds can answer 304 from it alone.
     programme_changed_at: Mapped[datetime]
     created_at: Mapped[datetime]
@@ -80,6 +84,14 @@ class Event(Base):
         back_populates="event", passive_deletes=True
     )
     registrations: Mapped[list[Registration]] = relationship(
+        back_populates="event", passive_deletes=True
+    )
+    questions: Mapped[list[RegistrationQuestion]] = relationship(
+        back_populates="event",
+        order_by="RegistrationQuestion.position, RegistrationQuestion.id",
+        passive_deletes=True,
+    )
+    invitation_codes: Mapped[list[InvitationCode]] = relationship(
         back_populates="event", passive_deletes=True
     )
 

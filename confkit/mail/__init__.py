@@ -1,0 +1,1 @@
+"""Mail: the outbox messages are written to, what each message says, and sending over SMTP."""

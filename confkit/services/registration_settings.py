@@ -1,0 +1,198 @@
+"""An event's registration settings: window, mode, waiting list, categories, questions, consent,
+and invitation codes.
+
+Every function takes the caller's database session, flushes, and never commits. The capacity is
+changed with ``confkit.services.seats.set_capacity``, which gives new seats to the waiting list.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session as DbSession
+
+from confkit import clock
+from confkit.errors import ValidationError
+from confkit.models import (
+    Event,
+    InvitationCode,
+    QuestionKind,
+    RegistrationCategory,
+    RegistrationMode,
+    RegistrationQuestion,
+)
+from confkit.services.checks import Problems
+from confkit.services.common import UNSET, Unset, as_enum, savepoint
+
+# What the public form offers when the organisers have not chosen.
+DEFAULT_PUBLIC_CATEGORIES = (
+    RegistrationCategory.DELEGATE,
+    RegistrationCategory.OBSERVER,
+    RegistrationCategory.PRESS,
+)
+_CHOICE_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE})
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+
+
+def public_categories(event: Event) -> tuple[RegistrationCategory, ...]:
+    """The categories people may choose on the event's public form, in a stable order."""
+    chosen = {RegistrationCategory(c) for c in event.registration_categories}
+    if not chosen:
+        return DEFAULT_PUBLIC_CATEGORIES
+    return tuple(c for c in RegistrationCategory if c in chosen)
+
+
+def configure_registration(
+    db: DbSession,
+    event: Event,
+    *,
+    opens_at: datetime | None | Unset = UNSET,
+    closes_at: datetime | None | Unset = UNSET,
+    mode: RegistrationMode | str | Unset = UNSET,
+    waitlist_enabled: bool | Unset = UNSET,
+    categories: Sequence[RegistrationCategory | str] | Unset = UNSET,
+    consent_text: str | Unset = UNSET,
+    now: datetime | None = None,
+) -> Event:
+    """Change how the event takes registrations. Without a closing time, registration closes
+    when the event starts. Raises ValidationError naming every problem."""
+    problems = Problems()
+    values: dict[str, object] = {}
+    for name, value in (("registration_opens_at", opens_at), ("registration_closes_at", closes_at)):
+        if value is UNSET:
+            continue
+        if value is None or problems.aware(name, value):
+            values[name] = value
+    opening = values.get("registration_opens_at", event.registration_opens_at)
+    closing = values.get("registration_closes_at", event.registration_closes_at)
+    if isinstance(opening, datetime) and isinstance(closing, datetime) and closing <= opening:
+        problems.add("registration_closes_at", "must be after the opening time")
+    if mode is not UNSET:
+        values["registration_mode"] = problems.collect(
+            lambda: as_enum(RegistrationMode, mode, field="mode")
+        )
+    if waitlist_enabled is not UNSET:
+        values["waitlist_enabled"] = bool(waitlist_enabled)
+    if categories is not UNSET:
+        chosen = [_category(problems, c) for c in categories]
+        values["registration_categories"] = [c.value for c in chosen if c is not None]
+    if consent_text is not UNSET:
+        problems.text("consent_text", consent_text, max_length=5000, required=False)
+        values["consent_text"] = consent_text.strip()
+    problems.raise_if_any()
+    for name, new_value in values.items():
+        setattr(event, name, new_value)
+    event.updated_at = now or clock.now()
+    db.flush()
+    return event
+
+
+def _category(
+    problems: Problems, value: RegistrationCategory | str
+) -> RegistrationCategory | None:
+    return problems.collect(lambda: as_enum(RegistrationCategory, value, field="categories"))
+
+
+def add_question(
+    db: DbSession,
+    event: Event,
+    *,
+    key: str,
+    label: str,
+    kind: QuestionKind | str,
+    choices: Sequence[str] = (),
+    required: bool = False,
+    position: int | None = None,
+) -> RegistrationQuestion:
+    """Add a question of the event's own to its form; answers are stored under ``key``.
+    Raises ValidationError."""
+    problems = Problems()
+    if not isinstance(key, str) or not _KEY.match(key):
+        problems.add(
+            "key", "must be lowercase letters, digits and underscores, starting with a letter"
+        )
+    problems.text("label", label, max_length=300)
+    resolved_kind = problems.collect(lambda: as_enum(QuestionKind, kind, field="kind"))
+    cleaned = [c.strip() for c in choices if c.strip()]
+    if resolved_kind in _CHOICE_KINDS and len(cleaned) < 2:
+        problems.add("choices", "a choice question needs at least two choices")
+    if resolved_kind is not None and resolved_kind not in _CHOICE_KINDS and cleaned:
+        problems.add("choices", f"a {resolved_kind.value} question has no choices")
+    if len(set(cleaned)) != len(cleaned):
+        problems.add("choices", "are not all different")
+    for choice in cleaned:
+        problems.text("choices", choice, max_length=200)
+    problems.raise_if_any()
+    if position is None:
+        existing = db.scalars(
+            select(RegistrationQuestion.position).where(RegistrationQuestion.event_id == event.id)
+        ).all()
+        position = max(existing, default=-1) + 1
+    with savepoint(db, {"uq_registration_questions_event_id_key": "key"}):
+        question = RegistrationQuestion(
+            event=event,
+            key=key,
+            label=label.strip(),
+            kind=resolved_kind,
+            choices=cleaned,
+            required=bool(required),
+            position=position,
+        )
+        db.add(question)
+    return question
+
+
+def add_invitation_code(
+    db: DbSession,
+    event: Event,
+    *,
+    code: str | None = None,
+    max_uses: int = 1,
+    category: RegistrationCategory | str | None = None,
+) -> InvitationCode:
+    """A code that lets ``max_uses`` people register for an invitation-only event, optionally in
+    a set category. Without ``code``, an unguessable one is made. Raises ValidationError."""
+    problems = Problems()
+    text = code.strip() if code is not None else secrets.token_urlsafe(12)
+    if not re.fullmatch(r"[A-Za-z0-9_-]{4,64}", text):
+        problems.add("code", "must be 4 to 64 letters, digits, hyphens or underscores")
+    if isinstance(max_uses, bool) or not isinstance(max_uses, int) or max_uses < 1:
+        problems.add("max_uses", "must be at least 1")
+    resolved = (
+        problems.collect(lambda: as_enum(RegistrationCategory, category, field="category"))
+        if category is not None
+        else None
+    )
+    problems.raise_if_any()
+    with savepoint(db, {"uq_invitation_codes_event_id_code": "code"}):
+        invitation = InvitationCode(
+            event=event, code=text, max_uses=max_uses, uses=0, category=resolved
+        )
+        db.add(invitation)
+    return invitation
+
+
+def use_invitation_code(db: DbSession, event: Event, code: str) -> InvitationCode:
+    """Spend one use of ``code``. The database counts the uses, so the last one goes to one
+    person only. Raises ValidationError for an unknown or used-up code."""
+    found = db.scalar(
+        select(InvitationCode).where(
+            InvitationCode.event_id == event.id, InvitationCode.code == code.strip()
+        )
+    )
+    if found is None:
+        raise ValidationError.single("invitation_code", "is not a code for this event")
+    spent = db.execute(
+        update(InvitationCode)
+        .where(InvitationCode.id == found.id, InvitationCode.uses < InvitationCode.max_uses)
+        .values(uses=InvitationCode.uses + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise ValidationError.single("invitation_code", "has been used as often as it may be")
+    db.refresh(found, ["uses"])
+    return found

@@ -1,0 +1,326 @@
+"""Registering through the public form: one registration per person and event, and a reply that
+never tells a third party whether an address was already registered.
+
+Submitting creates an unconfirmed registration, which holds no seat, and mails a confirmation
+link (``confkit.services.seats.confirm_registration`` takes it from there). Submitting again with
+the same address changes nothing stored about that person; the owner of the address gets a mail
+saying so instead.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from confkit import clock
+from confkit.errors import ValidationError
+from confkit.mail.compose import Notice, compose, mail_host
+from confkit.mail.outbox import enqueue
+from confkit.models import (
+    Affiliation,
+    Delegation,
+    Event,
+    Organisation,
+    OrganisationKind,
+    Person,
+    QuestionKind,
+    Registration,
+    RegistrationCategory,
+    RegistrationMode,
+    RegistrationQuestion,
+    RegistrationStatus,
+)
+from confkit.registration_window import RegistrationState, registration_state
+from confkit.services.checks import Problems, iso_country_codes
+from confkit.services.common import as_enum, savepoint
+from confkit.services.history import ATTENDEE, record_change
+from confkit.services.people import add_affiliation, create_organisation, create_person
+from confkit.services.registration_settings import public_categories, use_invitation_code
+from confkit.services.seats import ACTIVE_STATUSES, CONFIRMATION_PERIOD
+
+# 32 random bytes: 256 bits, 43 characters of URL-safe base64.
+TOKEN_BYTES = 32
+_TEXT_LIMITS = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 5000}
+
+
+@dataclass(frozen=True)
+class NewOrganisation:
+    """An organisation the person names that confkit does not know yet."""
+
+    name: str
+    kind: OrganisationKind | str
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class SignupDetails:
+    """What a person enters on the registration form."""
+
+    given_name: str
+    family_name: str
+    email: str
+    category: RegistrationCategory | str = RegistrationCategory.DELEGATE
+    organisation_id: int | None = None
+    new_organisation: NewOrganisation | None = None
+    position: str = ""
+    delegation_id: int | None = None
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    consent: bool = False
+    invitation_code: str | None = None
+
+
+@dataclass(frozen=True)
+class SignupOutcome:
+    """The registration the details led to. ``created`` is for the organisers and tests: a page
+    shown to the person who submitted must not depend on it."""
+
+    registration: Registration
+    created: bool
+
+
+def new_token() -> str:
+    """A secret for an attendee's links: 256 bits from the system's random source."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def register(
+    db: DbSession,
+    event: Event,
+    details: SignupDetails,
+    *,
+    base_url: str,
+    now: datetime | None = None,
+) -> SignupOutcome:
+    """Register a person for the event from the public form and mail them.
+
+    A new address gets an unconfirmed registration and a confirmation link. An address already
+    registered gets a mail about its registration and nothing changes; a cancelled one is
+    opened again, unconfirmed. Raises ValidationError naming every problem with the details, or
+    the event's registration being closed.
+    """
+    stamp = now or clock.now()
+    email = _checked(db, event, details, stamp)
+    person = _person_by_email(db, email)
+    if person is not None:
+        existing = db.scalar(
+            select(Registration).where(
+                Registration.event_id == event.id, Registration.person_id == person.id
+            )
+        )
+        if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
+            _remind(db, existing, base_url, stamp)
+            return SignupOutcome(existing, created=False)
+    invitation = None
+    if event.registration_mode is RegistrationMode.INVITATION:
+        invitation = use_invitation_code(db, event, details.invitation_code or "")
+    if person is None:
+        person = _new_person(db, details, email, stamp)
+        existing = None
+    affiliation = _affiliation(db, person, details)
+    answers = _answers(event.questions, details.answers)
+    category = as_enum(RegistrationCategory, details.category, field="category")
+    if invitation is not None and invitation.category is not None:
+        category = invitation.category
+    delegation = db.get(Delegation, details.delegation_id) if details.delegation_id else None
+    values = {
+        "person": person,
+        "affiliation": affiliation,
+        "delegation": delegation,
+        "invitation_code": invitation,
+        "category": category,
+        "status": RegistrationStatus.UNCONFIRMED,
+        "answers": answers,
+        "consent_given_at": stamp if details.consent else None,
+        "confirm_by": stamp + CONFIRMATION_PERIOD,
+        "confirmed_at": None,
+        "waitlisted_at": None,
+        "cancelled_at": None,
+        "updated_at": stamp,
+    }
+    if existing is not None:
+        previous = existing.status
+        for name, value in values.items():
+            setattr(existing, name, value)
+        record_change(
+            db, existing, actor=ATTENDEE, action="register again", at=stamp, from_status=previous
+        )
+        registration, created = existing, False
+    else:
+        with savepoint(db, {"uq_registrations_event_id_person_id": "email"}):
+            registration = Registration(event=event, token=new_token(), created_at=stamp, **values)
+            db.add(registration)
+        record_change(
+            db, registration, actor=ATTENDEE, action="register", at=stamp, from_status=None
+        )
+        created = True
+    _mail(db, registration, Notice.CONFIRM_REQUEST, base_url, stamp)
+    db.flush()
+    return SignupOutcome(registration, created=created)
+
+
+def normalise_email(email: str) -> str:
+    """The address as stored: checked for syntax only (no network look-up), domain lowercased.
+    Raises ValidationError."""
+    try:
+        checked = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValidationError.single("email", str(error)) from None
+    return str(checked.normalized)
+
+
+def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetime) -> str:
+    problems = Problems()
+    if registration_state(event, stamp) is not RegistrationState.OPEN:
+        raise ValidationError.single("event", "registration for this event is not open")
+    problems.text("given_name", details.given_name, max_length=200)
+    problems.text("family_name", details.family_name, max_length=200)
+    problems.text("position", details.position, max_length=300, required=False)
+    email = problems.collect(lambda: normalise_email(details.email or ""))
+    category = problems.collect(
+        lambda: as_enum(RegistrationCategory, details.category, field="category")
+    )
+    if category is not None and category not in public_categories(event):
+        problems.add("category", f"{category.value} is not offered on this form")
+    if details.organisation_id is not None and details.new_organisation is not None:
+        problems.add("organisation", "choose an organisation or name a new one, not both")
+    if (
+        details.organisation_id is not None
+        and db.get(Organisation, details.organisation_id) is None
+    ):
+        problems.add("organisation", "is not a known organisation")
+    if details.new_organisation is not None:
+        new = details.new_organisation
+        problems.text("organisation_name", new.name, max_length=300)
+        problems.collect(lambda: as_enum(OrganisationKind, new.kind, field="organisation_kind"))
+        if new.country:
+            problems.country("organisation_country", new.country)
+    if details.delegation_id is not None:
+        delegation = db.get(Delegation, details.delegation_id)
+        if delegation is None or delegation.event_id != event.id:
+            problems.add("delegation", "is not a delegation to this event")
+    problems.collect(lambda: _answers(event.questions, details.answers))
+    if event.consent_text and not details.consent:
+        problems.add("consent", "is needed to register")
+    if (
+        event.registration_mode is RegistrationMode.INVITATION
+        and not (details.invitation_code or "").strip()
+    ):
+        problems.add("invitation_code", "is required: this event is by invitation only")
+    problems.raise_if_any()
+    assert email is not None
+    return email
+
+
+def _answers(questions: Sequence[RegistrationQuestion], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers to the event's questions, checked; anything else given is dropped."""
+    problems = Problems()
+    answers: dict[str, Any] = {}
+    for question in questions:
+        value = given.get(question.key)
+        name = f"answers.{question.key}"
+        empty = value is None or value == "" or value == [] or value is False
+        if empty:
+            if question.required:
+                problems.add(name, "is required")
+            continue
+        match question.kind:
+            case QuestionKind.SHORT_TEXT | QuestionKind.LONG_TEXT:
+                if not isinstance(value, str):
+                    problems.add(name, "must be text")
+                    continue
+                problems.text(name, value, max_length=_TEXT_LIMITS[question.kind])
+                answers[question.key] = value.strip()
+            case QuestionKind.SINGLE_CHOICE:
+                if value not in question.choices:
+                    problems.add(name, "is not one of the choices")
+                    continue
+                answers[question.key] = value
+            case QuestionKind.MULTIPLE_CHOICE:
+                chosen = [value] if isinstance(value, str) else value
+                if not isinstance(chosen, list) or any(c not in question.choices for c in chosen):
+                    problems.add(name, "is not among the choices")
+                    continue
+                answers[question.key] = [c for c in question.choices if c in chosen]
+            case QuestionKind.CHECKBOX:
+                answers[question.key] = value is True or value in ("y", "yes", "on", "true", "1")
+            case QuestionKind.COUNTRY:
+                if not isinstance(value, str) or value.upper() not in iso_country_codes():
+                    problems.add(name, "is not an ISO 3166-1 country code")
+                    continue
+                answers[question.key] = value.upper()
+    problems.raise_if_any()
+    return answers
+
+
+def _person_by_email(db: DbSession, email: str) -> Person | None:
+    return db.scalars(
+        select(Person).where(func.lower(Person.email) == email.lower()).order_by(Person.id)
+    ).first()
+
+
+def _new_person(db: DbSession, details: SignupDetails, email: str, stamp: datetime) -> Person:
+    try:
+        return create_person(
+            db,
+            given_name=details.given_name.strip(),
+            family_name=details.family_name.strip(),
+            email=email,
+            now=stamp,
+        )
+    except ValidationError:
+        # Someone registered the same address at the same moment and won: use theirs.
+        found = _person_by_email(db, email)
+        if found is None:
+            raise
+        return found
+
+
+def _affiliation(db: DbSession, person: Person, details: SignupDetails) -> Affiliation | None:
+    organisation: Organisation | None = None
+    if details.organisation_id is not None:
+        organisation = db.get(Organisation, details.organisation_id)
+    elif details.new_organisation is not None:
+        new = details.new_organisation
+        organisation = db.scalar(
+            select(Organisation).where(func.lower(Organisation.name) == new.name.strip().lower())
+        ) or create_organisation(
+            db, name=new.name.strip(), kind=new.kind, country=(new.country or None)
+        )
+    if organisation is None:
+        return None
+    position = details.position.strip()
+    for affiliation in person.affiliations:
+        if (
+            affiliation.organisation_id == organisation.id
+            and affiliation.position_title == position
+        ):
+            return affiliation
+    return add_affiliation(db, person, organisation, position_title=position)
+
+
+def _remind(db: DbSession, registration: Registration, base_url: str, stamp: datetime) -> None:
+    """Mail the owner of an address that was registered again; change nothing else, except
+    that an unconfirmed registration gets a fresh confirmation period."""
+    if registration.status is RegistrationStatus.UNCONFIRMED:
+        registration.confirm_by = stamp + CONFIRMATION_PERIOD
+        _mail(db, registration, Notice.CONFIRM_REQUEST, base_url, stamp)
+    else:
+        _mail(db, registration, Notice.ALREADY_REGISTERED, base_url, stamp)
+    assert registration.status in ACTIVE_STATUSES | {RegistrationStatus.REJECTED}
+    db.flush()
+
+
+def _mail(
+    db: DbSession, registration: Registration, notice: Notice, base_url: str, stamp: datetime
+) -> None:
+    mail = compose(notice, registration, base_url=base_url)
+    enqueue(
+        db, mail, kind=notice.value, host=mail_host(base_url), now=stamp, registration=registration
+    )

@@ -20,6 +20,7 @@ from confkit.models import (
     Event,
     Person,
     ProgrammeSession,
+    Registration,
     Room,
     SessionRole,
     SessionStatus,
@@ -155,6 +156,37 @@ def room_feed(
         name=f"{event.name}: {room.name}",
         description=f"The sessions in {room.name} at {event.name}.",
         url=event_url(event, base_url) + "schedule",
+        refresh=refresh,
+    )
+    return render_calendar(info, schedule.slots, base_url=base_url)
+
+
+def agenda_validator(registration: Registration) -> FeedValidator:
+    """The validator of an attendee's agenda feed: it changes with the event's programme and
+    with the attendee's own choices (which move the registration's ``updated_at``)."""
+    event = registration.event
+    stamp = max(event.programme_changed_at, registration.updated_at)
+    material = "|".join(
+        [FEED_FORMAT_VERSION, "agenda", str(registration.id), registration.token, stamp.isoformat()]
+    )
+    return FeedValidator(hashlib.sha256(material.encode()).hexdigest()[:32], stamp)
+
+
+def agenda_feed(
+    db: DbSession,
+    registration: Registration,
+    *,
+    base_url: str,
+    refresh: timedelta = DEFAULT_REFRESH,
+) -> bytes:
+    """An attendee's chosen sessions, with the same UIDs as every other feed of the event, so a
+    calendar that also subscribes to the programme shows each session once."""
+    event = registration.event
+    schedule = build_schedule(db, event, agenda_of=registration.id)
+    info = FeedInfo(
+        name=f"My agenda: {event.name}",
+        description=f"The sessions {registration.person.display_name} chose at {event.name}.",
+        url=event_url(event, base_url),
         refresh=refresh,
     )
     return render_calendar(info, schedule.slots, base_url=base_url)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from confkit.errors import NotFound
 from confkit.models import (
     Affiliation,
+    AgendaEntry,
     Event,
     Organisation,
     Person,
@@ -141,11 +142,13 @@ def build_schedule(
     track_slug: str | None = None,
     room_slug: str | None = None,
     person_id: int | None = None,
+    agenda_of: int | None = None,
 ) -> Schedule:
     """The event's programme: scheduled and cancelled public sessions unless told otherwise.
 
     ``track_slug``, ``room_slug`` and ``person_id`` keep only the sessions of that track, in that
-    room, or with that person in a role. Raises NotFound for a track or room the event does not
+    room, or with that person in a role; ``agenda_of`` (a registration id) keeps the sessions on
+    that attendee's agenda. Raises NotFound for a track or room the event does not
     have, or a person who holds no role in the sessions shown.
     """
     tracks = tuple(
@@ -171,6 +174,9 @@ def build_schedule(
     if person_id is not None:
         holding = select(SessionRole.session_id).where(SessionRole.person_id == person_id)
         query = query.where(ProgrammeSession.id.in_(holding))
+    if agenda_of is not None:
+        chosen = select(AgendaEntry.session_id).where(AgendaEntry.registration_id == agenda_of)
+        query = query.where(ProgrammeSession.id.in_(chosen))
     zone = event_zone(event)
     sessions = db.scalars(query).all()
     if person_id is not None and not sessions:

@@ -28,7 +28,14 @@ from confkit.demo.builder import (
     SessionSpec,
     existing_event,
 )
-from confkit.models import Event, OrganisationKind, RegistrationMode, RoleKind, SessionKind
+from confkit.models import (
+    Event,
+    OrganisationKind,
+    QuestionKind,
+    RegistrationMode,
+    RoleKind,
+    SessionKind,
+)
 
 SLUG = "baku-energy-security-workshop"
 TIMEZONE = "Asia/Baku"
@@ -38,11 +45,33 @@ HANDS_ON_SEATS = 12
 # Registration closes when the day's programme begins.
 DAY_BEGINS = time(9, 0)
 
-# The event's own registration questions. There is no model for them yet: the registration
-# settings will load these texts when that feature exists.
+# The event's own registration questions: key, label, kind, choices, required.
 WORKSHOP_QUESTIONS: Final = (
-    "Which organisation or institution do you represent?",
-    "Do you have any dietary requirements for lunch?",
+    (
+        "main_interest",
+        "Which theme interests you most?",
+        QuestionKind.SINGLE_CHOICE,
+        ("Gas supply and transit", "Electricity grids", "Offshore infrastructure"),
+        True,
+    ),
+    (
+        "dietary",
+        "Do you have any dietary requirements for lunch?",
+        QuestionKind.SHORT_TEXT,
+        (),
+        False,
+    ),
+    (
+        "exercise_interest",
+        "I would like to take part in the tabletop exercise",
+        QuestionKind.CHECKBOX,
+        (),
+        False,
+    ),
+)
+CONSENT_TEXT = (
+    "I agree that the organisers keep the details I give here to run this workshop and delete "
+    "them within six months of it."
 )
 
 DESCRIPTION = """\
@@ -275,6 +304,7 @@ def load_workshop(db: DbSession, *, today: date, now: datetime) -> Event:
     day = today + timedelta(days=DAYS_AHEAD)
     loaded = existing_event(db, SLUG)
     if loaded is not None:
+        _add_registration_settings(db, loaded, now)
         return services.shift_event(db, loaded, starts_on=day, now=now)
     builder = DemoBuilder(db, now)
     venue = builder.venue(name="Workshop venue (fictional)", city="Baku", country="AZ")
@@ -303,4 +333,19 @@ def load_workshop(db: DbSession, *, today: date, now: datetime) -> Event:
     builder.add_people(PEOPLE)
     builder.add_sessions(event, sessions_on(day))
     builder.add_registrations(event, REGISTRATIONS)
+    _add_registration_settings(db, event, now)
     return event
+
+
+def _add_registration_settings(db: DbSession, event: Event, now: datetime) -> None:
+    """The questions and consent text; a database loaded before they existed gets them too."""
+    asked = {question.key for question in event.questions}
+    for key, label, kind, choices, required in WORKSHOP_QUESTIONS:
+        if key not in asked:
+            services.add_question(
+                db, event, key=key, label=label, kind=kind, choices=choices, required=required
+            )
+    if not event.consent_text:
+        services.configure_registration(db, event, consent_text=CONSENT_TEXT, now=now)
+    db.flush()
+    db.expire(event, ["questions"])

@@ -38,18 +38,27 @@ from confkit.services.programme import (
     uncancel_session,
     update_session,
 )
+from confkit.services.registration_settings import (
+    add_invitation_code,
+    add_question,
+    configure_registration,
+    public_categories,
+)
 from confkit.services.registrations import add_registration, list_registrations
 
 __all__ = [
     "ClashReport",
     "SessionResult",
     "add_affiliation",
+    "add_invitation_code",
+    "add_question",
     "add_registration",
     "add_room",
     "add_session",
     "add_track",
     "assign_role",
     "cancel_session",
+    "configure_registration",
     "conflict_report",
     "create_delegation",
     "create_event",
@@ -62,6 +71,7 @@ __all__ = [
     "list_events",
     "list_registrations",
     "move_session",
+    "public_categories",
     "remove_role",
     "reorder_roles",
     "shift_event",

@@ -279,8 +279,11 @@ def test_the_hands_on_session_has_12_seats(workshop: Event) -> None:
     assert hands_on.signup_capacity == 12
 
 
-def test_the_workshop_keeps_its_registration_questions_for_later() -> None:
-    assert len(WORKSHOP_QUESTIONS) == 2
+def test_the_workshop_asks_its_own_questions_in_order(workshop: Event) -> None:
+    assert [q.key for q in workshop.questions] == [spec[0] for spec in WORKSHOP_QUESTIONS]
+    assert workshop.questions[0].required
+    assert workshop.questions[0].choices == list(WORKSHOP_QUESTIONS[0][3])
+    assert workshop.consent_text
 
 
 def test_session_uuids_derive_from_a_fixed_namespace_and_key(

@@ -129,6 +129,9 @@ def render_event_calendar(event: Event, *, base_url: str) -> bytes:
 
 def clean_text(value: str) -> str:
     """``value`` without control characters; line breaks become LF, which TEXT escapes as \\n."""
+    # CR is among the control characters, so text without any (nearly all) is returned as is.
+    if _CONTROL.search(value) is None:
+        return value
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 

@@ -24,6 +24,7 @@ from confkit.models import (
 )
 from confkit.services.checks import Problems
 from confkit.services.common import as_enum, resolve, savepoint
+from confkit.services.history import record_change
 
 # 32 random bytes: 256 bits, 43 characters of URL-safe base64.
 TOKEN_BYTES = 32
@@ -37,6 +38,7 @@ def add_registration(
     category: RegistrationCategory | str = RegistrationCategory.DELEGATE,
     status: RegistrationStatus | str = RegistrationStatus.CONFIRMED,
     delegation: Delegation | int | None = None,
+    actor: str = "organiser",
     now: datetime | None = None,
 ) -> Registration:
     """Record that a person attends an event, as an organiser does, with a new secret token.
@@ -77,10 +79,15 @@ def add_registration(
             token=secrets.token_urlsafe(TOKEN_BYTES),
             answers={},
             consent_given_at=None,
+            confirmed_at=stamp if resolved_status is RegistrationStatus.CONFIRMED else None,
+            waitlisted_at=stamp if resolved_status is RegistrationStatus.WAITLISTED else None,
+            cancelled_at=stamp if resolved_status is RegistrationStatus.CANCELLED else None,
             created_at=stamp,
             updated_at=stamp,
         )
         db.add(registration)
+    record_change(db, registration, actor=actor, action="add", at=stamp, from_status=None)
+    db.flush()
     return registration
 
 

@@ -75,7 +75,10 @@ def plain_values(store: Store, event_id: int) -> tuple[dict[str, Any], list[dict
                     )
                     + f"\n\n{BASE_URL}/events/{conference.slug}/sessions/{s.uuid}",
                     "location": f"{slot.room.name if slot.room else ''}, Benchmark venue, Baku",
-                    "categories": [slot.track.name if slot.track else "", s.kind.value.capitalize()],
+                    "categories": [
+                        slot.track.name if slot.track else "",
+                        s.kind.value.capitalize(),
+                    ],
                     "url": f"{BASE_URL}/events/{conference.slug}/sessions/{s.uuid}",
                     "status": "CANCELLED" if slot.cancelled else "CONFIRMED",
                     "transp": "TRANSPARENT" if slot.cancelled else "OPAQUE",

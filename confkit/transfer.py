@@ -1,4 +1,5 @@
-"""The file formats an event's programme can be exported to and imported from, by name."""
+"""The file formats an event's programme can be exported to and imported from, by name, and the
+organisers' attendee list."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session as DbSession
 
 from confkit.feeds import programme_feed
+from confkit.formats.attendees_csv import render_attendees_csv
 from confkit.formats.frab import render_frab_json, render_frab_xml
 from confkit.imports.frab_xml import import_frab_xml
 from confkit.imports.ics import import_ics
 from confkit.imports.report import ImportReport
 from confkit.models import Event
 from confkit.schedule import build_schedule
+from confkit.services.attendee_data import attendee_sheet
 
 Exporter = Callable[[DbSession, Event, str], bytes]
 Importer = Callable[[DbSession, Event, bytes, datetime | None], ImportReport]
@@ -31,6 +34,11 @@ def _export_frab_json(db: DbSession, event: Event, base_url: str) -> bytes:
     return render_frab_json(build_schedule(db, event), base_url=base_url)
 
 
+def _export_attendees_csv(db: DbSession, event: Event, base_url: str) -> bytes:
+    # The list carries no links, so it has no use for the base URL.
+    return render_attendees_csv(attendee_sheet(db, event))
+
+
 def _import_ics(db: DbSession, event: Event, data: bytes, now: datetime | None) -> ImportReport:
     return import_ics(db, event, data, now=now)
 
@@ -45,12 +53,17 @@ EXPORTERS: dict[str, Exporter] = {
     "ics": _export_ics,
     "frab-xml": _export_frab_xml,
     "frab-json": _export_frab_json,
+    "attendees-csv": _export_attendees_csv,
 }
+# Exports that hold personal data: for the organisers only, never a public feed. None of them
+# carries links, so none needs the base URL.
+PERSONAL_EXPORTS = frozenset({"attendees-csv"})
 IMPORTERS: dict[str, Importer] = {"ics": _import_ics, "frab-xml": _import_frab_xml}
 
 
 def export_event(db: DbSession, event: Event, file_format: str, *, base_url: str) -> bytes:
-    """The event's public programme in ``file_format`` (one of ``EXPORTERS``)."""
+    """The event in ``file_format`` (one of ``EXPORTERS``): its public programme, or for one of
+    ``PERSONAL_EXPORTS`` its attendees' personal data."""
     return EXPORTERS[file_format](db, event, base_url)
 
 

@@ -12,7 +12,7 @@ from confkit import migrate
 from confkit.db import Store, make_engine
 from tests.databases import postgres_server_url, scratch_database
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.smtp_server"]
 
 
 def pytest_report_header() -> str:

@@ -20,6 +20,7 @@ from confkit.db import make_engine
 from webapp import create_app
 from webapp.command_errors import reported_database_errors
 from webapp.demo_command import demo_command
+from webapp.mail_commands import mail_commands
 from webapp.programme_commands import conflicts_command
 from webapp.transfer_commands import export_command, import_command
 
@@ -117,6 +118,7 @@ cli.add_command(demo_command)
 cli.add_command(conflicts_command)
 cli.add_command(export_command)
 cli.add_command(import_command)
+cli.add_command(mail_commands)
 
 
 def main() -> None:

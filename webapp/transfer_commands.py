@@ -1,4 +1,5 @@
-"""``confkit export`` and ``confkit import``: an event's programme to and from files."""
+"""``confkit export`` and ``confkit import``: an event's programme to and from files, and the
+organisers' attendee list."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import NotFound, ValidationError, services
 from confkit.models import Event
-from confkit.transfer import EXPORTERS, IMPORTERS, export_event, import_into_event
+from confkit.transfer import (
+    EXPORTERS,
+    IMPORTERS,
+    PERSONAL_EXPORTS,
+    export_event,
+    import_into_event,
+)
 from webapp.command_errors import reported_database_errors
 from webapp.database import get_store
 
@@ -32,9 +39,18 @@ FALLBACK_BASE_URL = "http://localhost"
 )
 @with_appcontext
 def export_command(file_format: str, event_slug: str, output: Path | None) -> None:
-    """Export EVENT_SLUG's public programme as FORMAT."""
+    """Export EVENT_SLUG as FORMAT, to standard output or a file.
+
+    \b
+    FORMAT is one of:
+      ics            the public programme as an iCalendar feed
+      frab-xml       the public programme as a frab schedule (XML)
+      frab-json      the public programme as a frab schedule (JSON)
+      attendees-csv  every registration, with personal data: for the organisers only
+    """
     base_url = current_app.config.get("CONFKIT_BASE_URL")
-    if not base_url:
+    personal = file_format in PERSONAL_EXPORTS
+    if not base_url and not personal:
         click.echo(
             f"Warning: CONFKIT_BASE_URL is not set; links and UIDs use {FALLBACK_BASE_URL}",
             err=True,
@@ -45,6 +61,12 @@ def export_command(file_format: str, event_slug: str, output: Path | None) -> No
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
+    elif personal:
+        # Personal data: readable by its owner only, whatever the umask, before any is written.
+        output.touch(mode=0o600)
+        output.chmod(0o600)
+        output.write_bytes(data)
+        click.echo(f"Wrote {len(data):,} bytes of personal data to {output}", err=True)
     else:
         output.write_bytes(data)
         click.echo(f"Wrote {len(data):,} bytes to {output}", err=True)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask.testing import FlaskCliRunner
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from confkit.demo import load_pfp30
 from confkit.models import ProgrammeSession
+from confkit.transfer import EXPORTERS
 from webapp.transfer_commands import export_command, import_command
 
 
@@ -106,3 +113,50 @@ def test_export_frab_formats_and_import_frab_xml_back(
     assert result.exit_code == 1
     assert "line 3" in result.output
     assert "nothing was imported" in result.output
+
+
+def test_export_attendees_csv_of_the_demo_to_a_file_and_to_standard_output(
+    runner: FlaskCliRunner, db, tmp_path: Path
+) -> None:
+    load_pfp30(db, now=datetime(2025, 3, 1, 8, 30, tzinfo=UTC))
+    target = tmp_path / "attendees.csv"
+    result = runner.invoke(export_command, ["attendees-csv", "pfp30-baku", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    # The list carries no links: no warning about the base URL, but a word on personal data.
+    assert "CONFKIT_BASE_URL" not in result.stderr
+    assert "personal data" in result.stderr
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    assert header[:2] == ["Given name", "Family name"]
+    assert len(rows) == 42
+    assert "Burcu" in {row[0] for row in rows}
+    # Attendees the organisers added without a position show the one they hold.
+    assert any("Ministry of Defence" in row[4] for row in rows)
+    if os.name == "posix":
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    printed = runner.invoke(export_command, ["attendees-csv", "pfp30-baku"])
+    assert printed.exit_code == 0
+    assert printed.stdout_bytes == data
+
+
+def test_an_existing_file_is_made_private_before_personal_data_goes_in(
+    runner: FlaskCliRunner, make_event, tmp_path: Path
+) -> None:
+    make_event(slug="private")
+    target = tmp_path / "attendees.csv"
+    target.write_text("old")
+    target.chmod(0o644)
+    result = runner.invoke(export_command, ["attendees-csv", "private", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfGiven name,")
+    if os.name == "posix":
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_the_help_names_every_export_format(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(export_command, ["--help"])
+    assert result.exit_code == 0
+    for file_format in EXPORTERS:
+        assert f"  {file_format} " in result.output
+    assert "personal data" in result.output

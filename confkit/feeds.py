@@ -161,14 +161,14 @@ def room_feed(
     return render_calendar(info, schedule.slots, base_url=base_url)
 
 
-def agenda_validator(registration: Registration) -> FeedValidator:
-    """The validator of an attendee's agenda feed: it changes with the event's programme and
-    with the attendee's own choices (which move the registration's ``updated_at``)."""
+def agenda_validator(registration: Registration, *key: object) -> FeedValidator:
+    """The validator of an attendee's agenda feed: it changes with the event's programme, with
+    the attendee's own choices (which move the registration's ``updated_at``) and with ``key``
+    (what else the bytes depend on, such as the base URL)."""
     event = registration.event
     stamp = max(event.programme_changed_at, registration.updated_at)
-    material = "|".join(
-        [FEED_FORMAT_VERSION, "agenda", str(registration.id), registration.token, stamp.isoformat()]
-    )
+    parts = [FEED_FORMAT_VERSION, "agenda", str(registration.id), registration.token]
+    material = "|".join([*parts, stamp.isoformat(), *map(str, key)])
     return FeedValidator(hashlib.sha256(material.encode()).hexdigest()[:32], stamp)
 
 

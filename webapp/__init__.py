@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from webapp import database, errors, feeds, public
+from webapp import database, errors, feeds, public, registration
 from webapp.config import instance_path_from_environment, load_config
 
 
@@ -32,3 +32,4 @@ def register_blueprints(app: Flask) -> None:
     """Every blueprint of the app is registered here, and only here."""
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(registration.bp)

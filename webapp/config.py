@@ -6,7 +6,9 @@ database, the generated secret key and the optional config file ``confkit.cfg``.
 
 Each layer overrides the one before it: defaults < ``confkit.cfg`` < environment < ``test_config``.
 ``confkit.cfg`` is Python and uses the ``app.config`` keys: ``CONFKIT_DATABASE_URL``,
-``SECRET_KEY``, ``CONFKIT_SMTP_URL``, ``CONFKIT_BASE_URL``, ``CONFKIT_FEED_REFRESH_SECONDS``.
+``SECRET_KEY``, ``CONFKIT_SMTP_URL``, ``CONFKIT_BASE_URL``, ``CONFKIT_FEED_REFRESH_SECONDS``,
+``CONFKIT_CHECKIN_TOKEN`` (the code the door staff enter once to open the check-in page; unset,
+check-in is off).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ ENVIRONMENT_VARIABLES: Final[Mapping[str, str]] = {
     "CONFKIT_SMTP_URL": "CONFKIT_SMTP_URL",
     "CONFKIT_BASE_URL": "CONFKIT_BASE_URL",
     "CONFKIT_FEED_REFRESH_SECONDS": "CONFKIT_FEED_REFRESH_SECONDS",
+    "CONFKIT_CHECKIN_TOKEN": "CONFKIT_CHECKIN_TOKEN",
 }
 
 
@@ -53,6 +56,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         CONFKIT_SMTP_URL=None,
         CONFKIT_BASE_URL=None,
         CONFKIT_FEED_REFRESH_SECONDS=DEFAULT_FEED_REFRESH_SECONDS,
+        CONFKIT_CHECKIN_TOKEN=None,
     )
     app.config.from_pyfile(CONFIG_FILE_NAME, silent=True)
     app.config.from_mapping(settings_from_environment())

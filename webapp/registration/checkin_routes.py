@@ -1,0 +1,110 @@
+"""Check-in at the door: the staff open the page once with the organisers' check-in code, then
+scan or type each ticket.
+
+The code is ``CONFKIT_CHECKIN_TOKEN``; without it the page does not exist. The browser session
+keeps a keyed fingerprint of the code, never the code itself, so changing the code locks every
+device out at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+from confkit.models import Event
+from confkit.schedule import event_zone
+from confkit.services import get_event
+from confkit.services.checkin import CheckInRefused, check_in
+from webapp.database import get_db
+from webapp.registration import bp
+from webapp.registration.forms import ActionForm, CheckInForm, UnlockForm
+
+CODE_KEY = "CONFKIT_CHECKIN_TOKEN"
+SESSION_KEY = "confkit_checkin"
+# Who the registration's history names for a check-in.
+CHECKIN_ACTOR = "check-in desk"
+
+
+@bp.route("/events/<slug>/check-in", methods=["GET", "POST"])
+def check_in_desk(slug: str) -> ResponseReturnValue:
+    """The scan form; a submitted ticket is let in or refused, with the reason."""
+    event = get_event(get_db(), slug)
+    if not _code():
+        return render_template("checkin/not_configured.html", event=event), 404
+    if not _unlocked():
+        status = 403 if request.method == "POST" else 200
+        return render_template("checkin/unlock.html", event=event, form=UnlockForm()), status
+    form = CheckInForm()
+    if not form.is_submitted():
+        return _desk(event)
+    if not form.validate():
+        if form.csrf_token.errors:
+            return _desk(event, expired=True, status=400)
+        return _desk(event, refused="this is not a confkit ticket", status=422)
+    try:
+        result = check_in(
+            get_db(),
+            event,
+            form.payload.data or "",
+            secret_key=current_app.config["SECRET_KEY"],
+            actor=CHECKIN_ACTOR,
+        )
+    except CheckInRefused as refusal:
+        # A real ticket whose registration may not enter, or something that is no valid
+        # ticket of this event at all.
+        status = 409 if refusal.registration is not None else 422
+        return _desk(event, refused=refusal.reason, refused_for=refusal.registration, status=status)
+    return _desk(event, result=result, first_at=result.first_at.astimezone(event_zone(event)))
+
+
+@bp.post("/events/<slug>/check-in/unlock")
+def unlock_check_in(slug: str) -> ResponseReturnValue:
+    """Open the check-in page on this device with the organisers' code."""
+    event = get_event(get_db(), slug)
+    code = _code()
+    if not code:
+        return render_template("checkin/not_configured.html", event=event), 404
+    form = UnlockForm()
+    if not form.validate_on_submit():
+        return render_template("checkin/unlock.html", event=event, form=form, expired=True), 400
+    if not hmac.compare_digest(_fingerprint(form.code.data or ""), _fingerprint(code)):
+        return render_template("checkin/unlock.html", event=event, form=form, wrong=True), 403
+    session[SESSION_KEY] = _fingerprint(code)
+    return redirect(url_for(".check_in_desk", slug=event.slug), 303)
+
+
+@bp.post("/events/<slug>/check-in/lock")
+def lock_check_in(slug: str) -> ResponseReturnValue:
+    """Close the check-in page on this device."""
+    event = get_event(get_db(), slug)
+    if ActionForm().validate_on_submit():
+        session.pop(SESSION_KEY, None)
+    return redirect(url_for(".check_in_desk", slug=event.slug), 303)
+
+
+def _desk(event: Event, *, status: int = 200, **outcome: object) -> ResponseReturnValue:
+    # A fresh, empty form: the field is ready for the next ticket whatever happened.
+    return render_template(
+        "checkin/desk.html",
+        event=event,
+        form=CheckInForm(formdata=None),
+        lock_form=ActionForm(),
+        **outcome,
+    ), status
+
+
+def _code() -> str:
+    return str(current_app.config.get(CODE_KEY) or "")
+
+
+def _unlocked() -> bool:
+    kept = session.get(SESSION_KEY)
+    return isinstance(kept, str) and hmac.compare_digest(kept, _fingerprint(_code()))
+
+
+def _fingerprint(code: str) -> str:
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,253 @@
+"""The forms of registration, the attendee's page and check-in.
+
+The registration form only carries what people type: confkit's ``register`` checks it and names
+each problem by field, and :meth:`RegistrationForm.show_problems` puts every problem next to its
+field. The form itself refuses only what no honest browser sends (a forged choice, a missing
+CSRF token).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    Form,
+    FormField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import ValidationError as FieldError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from confkit.errors import Problem
+from confkit.models import (
+    Delegation,
+    Event,
+    Organisation,
+    OrganisationKind,
+    QuestionKind,
+    RegistrationQuestion,
+)
+from confkit.services.checks import CONTROL_CHARACTERS
+from confkit.services.registration_settings import public_categories
+from confkit.services.signup import NewOrganisation, SignupDetails
+
+NEW_ORGANISATION = "new"
+ORGANISATION_KIND_LABELS = {
+    OrganisationKind.GOVERNMENT: "Government",
+    OrganisationKind.INTERNATIONAL: "International organisation",
+    OrganisationKind.ARMED_FORCES: "Armed forces",
+    OrganisationKind.ACADEMIA: "Academia",
+    OrganisationKind.THINK_TANK: "Think tank",
+    OrganisationKind.MEDIA: "Media",
+    OrganisationKind.NGO: "NGO",
+    OrganisationKind.COMPANY: "Company",
+}
+# A ticket is short printable ASCII; anything else cannot be one, and is refused before it
+# reaches the signature check.
+TICKET_PAYLOAD = re.compile(r"^[\x20-\x7e]{1,200}$")
+_NONE = SelectChoice("", "—")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of check boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RegistrationForm(FlaskForm):
+    """The public registration form; build it with :func:`registration_form`."""
+
+    given_name = StringField("Given name")
+    family_name = StringField("Family name")
+    email = EmailField("Email address")
+    # An id that is no choice never reaches confkit: it could not be read as one.
+    organisation = SelectField("Organisation", default="")
+    organisation_name = StringField("Name of the organisation")
+    # Choices confkit checks itself (with a message saying what is wrong) are not checked here.
+    organisation_kind = SelectField(
+        "Kind of organisation",
+        choices=[
+            _NONE,
+            *(SelectChoice(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()),
+        ],
+        default="",
+        validate_choice=False,
+    )
+    organisation_country = SelectField(
+        "Country of the organisation", default="", validate_choice=False
+    )
+    position = StringField("Position")
+    category = SelectField("I attend as", default="", validate_choice=False)
+    delegation = SelectField("Delegation", default="")
+    consent = BooleanField("Your consent")
+    invitation_code = StringField("Invitation code")
+    # Replaced per event by registration_form().
+    answers: FormField
+
+    def __init__(
+        self,
+        *args: Any,
+        event: Event,
+        organisations: Sequence[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.organisation.choices = [
+            SelectChoice("", "None, or not listed below"),
+            SelectChoice(NEW_ORGANISATION, "Another organisation: I name it below"),
+            *(SelectChoice(str(o.id), o.full_name) for o in organisations),
+        ]
+        self.organisation_country.choices = [_NONE, *country_choices()]
+        self.category.choices = [
+            SelectChoice(c.value, c.value.capitalize()) for c in public_categories(event)
+        ]
+        self.delegation.choices = [_NONE, *delegation_choices(event.delegations)]
+
+    def validate_invitation_code(self, field: StringField) -> None:
+        # A code is looked up as typed, and PostgreSQL refuses a NUL in a query outright.
+        if CONTROL_CHARACTERS.search(field.data or ""):
+            raise FieldError("contains a control character")
+
+    def details(self) -> SignupDetails:
+        """What the person entered, as confkit's register takes it."""
+        chosen = self.organisation.data or ""
+        new_name = self.organisation_name.data or ""
+        new_organisation = None
+        # Naming an organisation without picking "another" in the list still means it.
+        if chosen == NEW_ORGANISATION or new_name.strip():
+            new_organisation = NewOrganisation(
+                name=new_name,
+                kind=self.organisation_kind.data or "",
+                country=self.organisation_country.data or None,
+            )
+        return SignupDetails(
+            given_name=self.given_name.data or "",
+            family_name=self.family_name.data or "",
+            email=self.email.data or "",
+            category=self.category.data or "",
+            organisation_id=int(chosen) if chosen.isdecimal() else None,
+            new_organisation=new_organisation,
+            position=self.position.data or "",
+            delegation_id=int(self.delegation.data) if self.delegation.data else None,
+            answers=self.answers.data,
+            consent=bool(self.consent.data),
+            invitation_code=self.invitation_code.data,
+        )
+
+    def show_problems(self, problems: Iterable[Problem]) -> list[str]:
+        """Put each problem next to the field it names; return the messages that name none."""
+        unplaced: list[str] = []
+        for problem in problems:
+            field = self._field_named(problem.field)
+            if field is None:
+                unplaced.append(problem.message)
+            else:
+                field.errors = [*field.errors, problem.message]
+        return unplaced
+
+    def _field_named(self, name: str) -> Field | None:
+        if name.startswith("answers."):
+            return self.answers.form._fields.get(name.removeprefix("answers."))
+        field: Field | None = self._fields.get(name)
+        # The form's own plumbing is never what a confkit problem means.
+        return None if name in ("csrf_token", "answers") else field
+
+
+def registration_form(event: Event, organisations: Sequence[Organisation]) -> RegistrationForm:
+    """The registration form of ``event``: the common fields and the event's own questions."""
+    form_class = type(
+        "EventRegistrationForm",
+        (RegistrationForm,),
+        {"answers": FormField(answers_form_class(event.questions), separator="-")},
+    )
+    form: RegistrationForm = form_class(event=event, organisations=organisations)
+    return form
+
+
+def answers_form_class(questions: Sequence[RegistrationQuestion]) -> type[Form]:
+    """A form with one field per question, named by the question's key, in the event's order.
+
+    Choices are not checked here: confkit says which answer is wrong and why.
+    """
+    fields: dict[str, Field] = {}
+    for question in questions:
+        fields[question.key] = _question_field(question)
+    return type("AnswersForm", (Form,), fields)
+
+
+def _question_field(question: RegistrationQuestion) -> Any:
+    label = question.label
+    choices = [SelectChoice(choice) for choice in question.choices]
+    match question.kind:
+        case QuestionKind.LONG_TEXT:
+            return TextAreaField(label)
+        case QuestionKind.SINGLE_CHOICE:
+            return RadioField(label, choices=choices, validate_choice=False)
+        case QuestionKind.MULTIPLE_CHOICE:
+            return MultiCheckboxField(label, choices=choices, validate_choice=False)
+        case QuestionKind.CHECKBOX:
+            return BooleanField(label)
+        case QuestionKind.COUNTRY:
+            return SelectField(
+                label, choices=[_NONE, *country_choices()], validate_choice=False, default=""
+            )
+        case _:
+            return StringField(label)
+
+
+def delegation_choices(delegations: Iterable[Delegation]) -> list[SelectChoice]:
+    """The event's delegations by name, as select options."""
+    ordered = sorted(delegations, key=lambda d: (d.name, d.id))
+    return [SelectChoice(str(d.id), d.name) for d in ordered]
+
+
+@cache
+def country_choices() -> tuple[SelectChoice, ...]:
+    """ISO 3166-1 countries by name, from the table the tz database ships."""
+    table = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text("utf-8")
+    rows = (line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
+    return tuple(
+        SelectChoice(code, name) for code, name, *_ in sorted(rows, key=lambda r: _sort_key(r[1]))
+    )
+
+
+def _sort_key(name: str) -> str:
+    # "Åland Islands" among the A's, not after Z.
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: it carries only the CSRF token."""
+
+
+class CheckInForm(FlaskForm):
+    """The scanned or typed ticket."""
+
+    payload = StringField("Ticket code")
+
+    def validate_payload(self, field: StringField) -> None:
+        if not TICKET_PAYLOAD.match((field.data or "").strip()):
+            raise FieldError("This is not a confkit ticket code.")
+
+
+class UnlockForm(FlaskForm):
+    """The check-in code the organisers gave the door staff."""
+
+    code = PasswordField("Check-in code")

@@ -7,8 +7,8 @@ database, the generated secret key and the optional config file ``confkit.cfg``.
 Each layer overrides the one before it: defaults < ``confkit.cfg`` < environment < ``test_config``.
 ``confkit.cfg`` is Python and uses the ``app.config`` keys: ``CONFKIT_DATABASE_URL``,
 ``SECRET_KEY``, ``CONFKIT_SMTP_URL``, ``CONFKIT_BASE_URL``, ``CONFKIT_FEED_REFRESH_SECONDS``,
-``CONFKIT_CHECKIN_TOKEN`` (the code the door staff enter once to open the check-in page; unset,
-check-in is off).
+``CONFKIT_MAIL_FROM`` (the From address of mails), ``CONFKIT_CHECKIN_TOKEN`` (the code the door
+staff enter once to open the check-in page; unset, check-in is off).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ ENVIRONMENT_VARIABLES: Final[Mapping[str, str]] = {
     "CONFKIT_BASE_URL": "CONFKIT_BASE_URL",
     "CONFKIT_FEED_REFRESH_SECONDS": "CONFKIT_FEED_REFRESH_SECONDS",
     "CONFKIT_CHECKIN_TOKEN": "CONFKIT_CHECKIN_TOKEN",
+    "CONFKIT_MAIL_FROM": "CONFKIT_MAIL_FROM",
 }
 
 
@@ -57,6 +58,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         CONFKIT_BASE_URL=None,
         CONFKIT_FEED_REFRESH_SECONDS=DEFAULT_FEED_REFRESH_SECONDS,
         CONFKIT_CHECKIN_TOKEN=None,
+        CONFKIT_MAIL_FROM=None,
     )
     app.config.from_pyfile(CONFIG_FILE_NAME, silent=True)
     app.config.from_mapping(settings_from_environment())

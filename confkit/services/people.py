@@ -6,6 +6,7 @@ Every function takes the caller's database session, flushes, and never commits.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -117,6 +118,35 @@ def _check_person(db: DbSession, values: dict[str, Any], *, own_id: int | None) 
                 if db.scalar(query) is not None:
                     problems.add("email", "belongs to another person")
     problems.raise_if_any()
+
+
+@dataclass(frozen=True)
+class OrganisationChoice:
+    """An organisation as a list offers it: its id and its full name."""
+
+    id: int
+    full_name: str
+
+
+def organisation_choices(db: DbSession) -> list[OrganisationChoice]:
+    """Every organisation with its full name ("Department X, Ministry Y"), sorted by that name,
+    read in one query however deep the departments go."""
+    rows = db.execute(select(Organisation.id, Organisation.name, Organisation.parent_id)).all()
+    by_id = {row.id: row for row in rows}
+
+    def full_name(organisation_id: int) -> str:
+        names: list[str] = []
+        seen: set[int] = set()
+        current = by_id.get(organisation_id)
+        # ``seen`` ends a cycle someone wrote into the table by hand.
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            names.append(current.name)
+            current = by_id.get(current.parent_id) if current.parent_id is not None else None
+        return ", ".join(names)
+
+    choices = [OrganisationChoice(row.id, full_name(row.id)) for row in rows]
+    return sorted(choices, key=lambda choice: (choice.full_name.casefold(), choice.id))
 
 
 def create_organisation(

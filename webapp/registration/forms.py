@@ -37,12 +37,12 @@ from confkit.errors import Problem
 from confkit.models import (
     Delegation,
     Event,
-    Organisation,
     OrganisationKind,
     QuestionKind,
     RegistrationQuestion,
 )
 from confkit.services.checks import CONTROL_CHARACTERS
+from confkit.services.people import OrganisationChoice
 from confkit.services.registration_settings import public_categories
 from confkit.services.signup import NewOrganisation, SignupDetails
 
@@ -104,7 +104,7 @@ class RegistrationForm(FlaskForm):
         self,
         *args: Any,
         event: Event,
-        organisations: Sequence[Organisation],
+        organisations: Sequence[OrganisationChoice],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -170,7 +170,9 @@ class RegistrationForm(FlaskForm):
         return None if name in ("csrf_token", "answers") else field
 
 
-def registration_form(event: Event, organisations: Sequence[Organisation]) -> RegistrationForm:
+def registration_form(
+    event: Event, organisations: Sequence[OrganisationChoice]
+) -> RegistrationForm:
     """The registration form of ``event``: the common fields and the event's own questions."""
     form_class = type(
         "EventRegistrationForm",

@@ -6,14 +6,13 @@ from collections.abc import Sequence
 
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
-from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import ValidationError
-from confkit.models import Event, Organisation
+from confkit.models import Event
 from confkit.registration_window import RegistrationState, registration_window
 from confkit.services import get_event
+from confkit.services.people import organisation_choices
 from confkit.services.seats import CONFIRMATION_PERIOD, SeatCount, seat_count
 from confkit.services.signup import register
 from webapp.database import get_db
@@ -38,7 +37,7 @@ def registration(slug: str) -> ResponseReturnValue:
         # Said on the page for a visitor; a submission is refused, naming why.
         status = 403 if request.method == "POST" else 200
         return render_template("registration/closed.html", event=event, window=window), status
-    form = registration_form(event, _organisations(db))
+    form = registration_form(event, organisation_choices(db))
     if not form.is_submitted():
         return _form_page(form)
     if not form.validate():
@@ -66,9 +65,3 @@ def _form_page(
     return render_template(
         "registration/register.html", event=form.event, form=form, problems=problems
     ), status
-
-
-def _organisations(db: DbSession) -> list[Organisation]:
-    # Listed by the name people read, which for a department includes its ministry.
-    found = db.scalars(select(Organisation)).all()
-    return sorted(found, key=lambda organisation: organisation.full_name.casefold())

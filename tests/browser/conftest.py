@@ -1,0 +1,116 @@
+"""Browser test fixtures: the demo data in a SQLite file, the app served over real HTTP on a free
+port, and Debian's chromium driven by Playwright.
+
+The app commits for real here (a browser cannot share the suite's rolled-back transaction), so
+each test gets a database file of its own in its temporary folder.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, sync_playwright
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from confkit import clock, migrate
+from confkit.db import Store, make_engine
+from confkit.demo import load_demo
+from webapp import create_app
+from webapp.config import ENVIRONMENT_VARIABLES, INSTANCE_PATH_VARIABLE
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SECRET_KEY = "browser-tests-secret"
+CHECKIN_CODE = "door-code-browser"
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """The app answering real HTTP requests at ``url``, on ``store``."""
+
+    url: str
+    app: Flask
+    store: Store
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    # One log line per request would bury a failure's own output.
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+@pytest.fixture(autouse=True)
+def instance_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A private instance folder, and no configuration leaking in from the environment."""
+    for variable in ENVIRONMENT_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    path = tmp_path / "instance"
+    monkeypatch.setenv(INSTANCE_PATH_VARIABLE, str(path))
+    return path
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path) -> Iterator[Store]:
+    """A migrated SQLite file holding the demo events, loaded as ``confkit demo`` does."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'confkit.sqlite'}")
+    try:
+        migrate.upgrade(engine)
+        store = Store(engine)
+        now = clock.now()
+        with store.transaction() as db:
+            load_demo(db, today=now.astimezone().date(), now=now)
+        yield store
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def live_server(demo_store: Store) -> Iterator[LiveServer]:
+    """The web app on a free port of 127.0.0.1, served by threads; shut down at the end."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": SECRET_KEY,
+            "CONFKIT_STORE": demo_store,
+            "CONFKIT_CHECKIN_TOKEN": CHECKIN_CODE,
+        }
+    )
+    server: BaseWSGIServer = make_server(
+        "127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler
+    )
+    url = f"http://127.0.0.1:{server.server_port}"
+    # The port is known only once bound; nothing is served before the links name it.
+    app.config["CONFKIT_BASE_URL"] = url
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=url, app=app, store=demo_store)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser(live_server: LiveServer) -> Iterator[Browser]:
+    """Debian's chromium, headless; closed before the server stops so no connection lingers."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -34,13 +34,21 @@ class TicketRefused(ValueError):
 
 
 def ticket_payload(registration: Registration, secret_key: str | bytes) -> str:
-    """The text of the registration's ticket QR code."""
+    """The text of the registration's ticket QR code. Raises ValueError for a registration not
+    yet stored (it has no id to put on the ticket) or an empty key."""
+    if registration.id is None or registration.event_id is None:
+        raise ValueError("the registration must be stored before it has a ticket")
     body = f"{PREFIX}.{registration.event_id}.{registration.id}.{registration.ticket_generation}"
     return f"{body}.{_sign(body, secret_key)}"
 
 
 def read_ticket(payload: str, secret_key: str | bytes) -> TicketClaim:
-    """Check the signature and read the ticket. Raises TicketRefused for anything else."""
+    """Check the signature and read the ticket. Raises TicketRefused for anything else, and
+    ValueError for an empty key."""
+    # A scanner reads any QR code: anything but ASCII is refused before it reaches
+    # compare_digest, which raises TypeError for str with other characters.
+    if not payload.isascii():
+        raise TicketRefused("not a confkit ticket")
     parts = payload.strip().split(".")
     if len(parts) != 5 or parts[0] != PREFIX:
         raise TicketRefused("not a confkit ticket")
@@ -56,5 +64,8 @@ def read_ticket(payload: str, secret_key: str | bytes) -> TicketClaim:
 
 def _sign(body: str, secret_key: str | bytes) -> str:
     key = secret_key.encode() if isinstance(secret_key, str) else secret_key
+    if not key:
+        # An empty key signs nothing: anyone could make a valid ticket.
+        raise ValueError("the secret key is empty")
     digest = hmac.new(key, body.encode(), hashlib.sha256).digest()[:SIGNATURE_BYTES]
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")

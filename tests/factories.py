@@ -91,3 +91,60 @@ def make_session(db: DbSession) -> Callable[..., ProgrammeSession]:
         return services.add_session(db, event, **values).session
 
     return make
+
+
+# Registration factories.
+from confkit.models import Registration  # noqa: E402
+from confkit.services.registration_settings import configure_registration  # noqa: E402
+from confkit.services.seats import confirm_registration  # noqa: E402
+from confkit.services.signup import SignupDetails, register  # noqa: E402
+
+# The base URL registration mails link to in tests.
+BASE_URL = "https://confkit.example"
+
+
+@pytest.fixture
+def open_event_for_registration(
+    make_event: Callable[..., Event], db: DbSession
+) -> Callable[..., Event]:
+    """An event taking registrations at FIXED_NOW: a capacity, a mode and a waiting list."""
+
+    def make(
+        capacity: int | None = 2, *, mode: str = "open", waitlist: bool = True, **overrides: Any
+    ) -> Event:
+        event = make_event(capacity=capacity, **overrides)
+        return configure_registration(
+            db, event, mode=mode, waitlist_enabled=waitlist, now=FIXED_NOW
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_registration(db: DbSession) -> Callable[..., Registration]:
+    """A registration made through the public form; confirmed by its owner unless
+    ``confirm=False``. ``details`` override the form's fields."""
+
+    def make(
+        event: Event,
+        *,
+        confirm: bool = True,
+        now: datetime = FIXED_NOW,
+        confirmed_at: datetime | None = None,
+        **details: Any,
+    ) -> Registration:
+        n = next(_counter)
+        values: dict[str, Any] = {
+            "given_name": f"Given{n}",
+            "family_name": f"Family{n}",
+            "email": f"person{n}@example.org",
+        }
+        values.update(details)
+        outcome = register(db, event, SignupDetails(**values), base_url=BASE_URL, now=now)
+        if confirm:
+            confirm_registration(
+                db, outcome.registration, base_url=BASE_URL, now=confirmed_at or now
+            )
+        return outcome.registration
+
+    return make

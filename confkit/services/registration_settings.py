@@ -36,6 +36,7 @@ DEFAULT_PUBLIC_CATEGORIES = (
 )
 _CHOICE_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE})
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+_USED_UP = "has been used as often as it may be"
 
 
 def public_categories(event: Event) -> tuple[RegistrationCategory, ...]:
@@ -59,7 +60,8 @@ def configure_registration(
     now: datetime | None = None,
 ) -> Event:
     """Change how the event takes registrations. Without a closing time, registration closes
-    when the event starts. Raises ValidationError naming every problem."""
+    when the event ends (``confkit.registration_window``). Raises ValidationError naming every
+    problem."""
     problems = Problems()
     values: dict[str, object] = {}
     for name, value in (("registration_opens_at", opens_at), ("registration_closes_at", closes_at)):
@@ -91,9 +93,7 @@ def configure_registration(
     return event
 
 
-def _category(
-    problems: Problems, value: RegistrationCategory | str
-) -> RegistrationCategory | None:
+def _category(problems: Problems, value: RegistrationCategory | str) -> RegistrationCategory | None:
     return problems.collect(lambda: as_enum(RegistrationCategory, value, field="categories"))
 
 
@@ -176,16 +176,26 @@ def add_invitation_code(
     return invitation
 
 
-def use_invitation_code(db: DbSession, event: Event, code: str) -> InvitationCode:
-    """Spend one use of ``code``. The database counts the uses, so the last one goes to one
-    person only. Raises ValidationError for an unknown or used-up code."""
+def check_invitation_code(db: DbSession, event: Event, code: str) -> InvitationCode:
+    """The event's invitation code ``code`` if it has a use left, without spending one.
+    Raises ValidationError for an unknown or used-up code."""
     found = db.scalar(
-        select(InvitationCode).where(
-            InvitationCode.event_id == event.id, InvitationCode.code == code.strip()
-        )
+        select(InvitationCode)
+        .where(InvitationCode.event_id == event.id, InvitationCode.code == code.strip())
+        # The uses as stored now, not as this session last saw them.
+        .execution_options(populate_existing=True)
     )
     if found is None:
         raise ValidationError.single("invitation_code", "is not a code for this event")
+    if found.uses >= found.max_uses:
+        raise ValidationError.single("invitation_code", _USED_UP)
+    return found
+
+
+def use_invitation_code(db: DbSession, event: Event, code: str) -> InvitationCode:
+    """Spend one use of ``code``. The database counts the uses, so the last one goes to one
+    person only. Raises ValidationError for an unknown or used-up code."""
+    found = check_invitation_code(db, event, code)
     spent = db.execute(
         update(InvitationCode)
         .where(InvitationCode.id == found.id, InvitationCode.uses < InvitationCode.max_uses)
@@ -193,6 +203,6 @@ def use_invitation_code(db: DbSession, event: Event, code: str) -> InvitationCod
         .execution_options(synchronize_session=False)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
-        raise ValidationError.single("invitation_code", "has been used as often as it may be")
+        raise ValidationError.single("invitation_code", _USED_UP)
     db.refresh(found, ["uses"])
     return found

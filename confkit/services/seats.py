@@ -1,9 +1,10 @@
 """The registration lifecycle: confirming, the waiting list, approval, cancellation, promotion.
 
-Only a confirmed registration holds a seat. Every change that takes or frees a seat first takes
-the event's row lock and then counts the confirmed registrations in the database, inside the same
-transaction, so two requests can never both take the last seat, on any number of connections or
-processes. A freed seat goes at once, in the same transaction, to whoever has waited longest.
+Only a confirmed registration holds a seat. Every change of a registration's status first takes
+the event's row lock, then reads the registration and the event again and counts the confirmed
+registrations in the database, inside the same transaction, so two requests can never both take
+the last seat, nor act on a state another request has just changed, on any number of connections
+or processes. A freed seat goes at once, in the same transaction, to whoever has waited longest.
 
 Every function takes the caller's database session, flushes and never commits; each change is
 recorded with its actor, and the mail that reports it is written to the outbox in the same
@@ -61,18 +62,15 @@ class SeatCount:
 
 def seat_count(db: DbSession, event: Event) -> SeatCount:
     """The event's seats as stored now (no lock: for showing, not for deciding)."""
-    counts = dict(
-        db.execute(
-            select(Registration.status, func.count())
-            .where(
-                Registration.event_id == event.id,
-                Registration.status.in_(
-                    [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
-                ),
-            )
-            .group_by(Registration.status)
-        ).tuples()
+    rows = db.execute(
+        select(Registration.status, func.count())
+        .where(
+            Registration.event_id == event.id,
+            Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]),
+        )
+        .group_by(Registration.status)
     )
+    counts = {status: number for status, number in rows}
     return SeatCount(
         confirmed=counts.get(RegistrationStatus.CONFIRMED, 0),
         capacity=event.capacity,
@@ -121,26 +119,26 @@ def confirm_registration(
     """The attendee confirms their address: a seat if one is free, else the waiting list (if the
     event keeps one); in approval mode, the registration awaits the organisers.
 
-    Confirming again changes nothing. Raises ValidationError for an expired link or a
-    registration that is over or for which registration has closed, and CapacityError when the
-    event is full and keeps no waiting list (the registration stays unconfirmed).
+    Confirming again changes nothing. Raises ValidationError for an expired link (field
+    ``token``), a registration that is over (``registration``) or an event whose registration
+    has closed (``event``), and CapacityError when the event is full and keeps no waiting list
+    (the registration stays unconfirmed).
     """
+    event = _lock_and_reload(db, registration)
+    # Stamped after the lock: the waiting list is then in the order the confirmations ran.
+    stamp = now or clock.now()
     if registration.status is not RegistrationStatus.UNCONFIRMED:
         if registration.status in ACTIVE_STATUSES:
             return registration
         raise ValidationError.single(
             "registration", f"is {registration.status.value} and cannot be confirmed"
         )
-    event = registration.event
-    stamp = now or clock.now()
     if registration.confirm_by is not None and stamp > registration.confirm_by:
         raise ValidationError.single(
             "token", "the confirmation link has expired: please register again"
         )
     if registration_state(event, stamp) is not RegistrationState.OPEN:
         raise ValidationError.single("event", "registration for this event is closed")
-    lock_seats(db, event)
-    stamp = now or clock.now()
     previous = registration.status
     if event.registration_mode is RegistrationMode.APPROVAL:
         _set_status(registration, RegistrationStatus.AWAITING_APPROVAL, stamp)
@@ -168,8 +166,8 @@ def approve_registration(
     """An organiser approves a registration awaiting approval: a seat if one is free, else the
     waiting list. Raises ValidationError for any other state, CapacityError when full and the
     event keeps no waiting list."""
+    _lock_and_reload(db, registration)
     _require(registration, {RegistrationStatus.AWAITING_APPROVAL}, "approved")
-    lock_seats(db, registration.event)
     stamp = now or clock.now()
     notice = _take_seat_or_wait(db, registration, stamp, base_url=base_url)
     record_change(
@@ -206,6 +204,7 @@ def reject_registration(
         RegistrationStatus.AWAITING_APPROVAL,
         RegistrationStatus.WAITLISTED,
     }
+    _lock_and_reload(db, registration)
     _require(registration, allowed, "rejected")
     stamp = now or clock.now()
     previous = registration.status
@@ -231,13 +230,13 @@ def cancel_registration(
 
     Cancelling again changes nothing. Raises ValidationError for a rejected registration.
     """
+    # Whether a seat is freed is only known under the lock: a waitlisted registration may
+    # have been promoted a moment ago by another request.
+    event = _lock_and_reload(db, registration)
     if registration.status is RegistrationStatus.CANCELLED:
         return []
     _require(registration, set(ACTIVE_STATUSES), "cancelled")
-    event = registration.event
     held_seat = registration.status is RegistrationStatus.CONFIRMED
-    if held_seat:
-        lock_seats(db, event)
     stamp = now or clock.now()
     previous = registration.status
     _set_status(registration, RegistrationStatus.CANCELLED, stamp)
@@ -264,9 +263,8 @@ def promote_registration(
     Raises ValidationError unless the registration is waitlisted, CapacityError when no seat is
     free: promotion never exceeds the capacity.
     """
+    event = _lock_and_reload(db, registration)
     _require(registration, {RegistrationStatus.WAITLISTED}, "promoted")
-    event = registration.event
-    lock_seats(db, event)
     stamp = now or clock.now()
     if not _seat_free(db, event):
         raise CapacityError(f"all {event.capacity} seats are taken")
@@ -296,8 +294,10 @@ def set_capacity(
     a capacity below the seats already confirmed cancels nobody, it only stops new
     confirmations. Returns the registrations promoted. Raises ValidationError for a negative
     capacity."""
-    if capacity is not None and (isinstance(capacity, bool) or capacity < 0):
-        raise ValidationError.single("capacity", "must be 0 or more")
+    if capacity is not None and (
+        isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0
+    ):
+        raise ValidationError.single("capacity", "must be a whole number, 0 or more")
     lock_seats(db, event)
     stamp = now or clock.now()
     event.capacity = capacity
@@ -346,12 +346,29 @@ def expire_unconfirmed(db: DbSession, *, now: datetime | None = None) -> int:
     """Cancel the unconfirmed registrations whose confirmation link has expired; returns how
     many. They held no seat, so nobody is promoted and nobody is mailed."""
     stamp = now or clock.now()
-    expired = db.scalars(
-        select(Registration).where(
-            Registration.status == RegistrationStatus.UNCONFIRMED,
-            Registration.confirm_by < stamp,
-        )
+    overdue = (
+        Registration.status == RegistrationStatus.UNCONFIRMED,
+        Registration.confirm_by < stamp,
+    )
+    event_ids = db.scalars(
+        select(Registration.event_id).where(*overdue).distinct().order_by(Registration.event_id)
     ).all()
+    expired: list[Registration] = []
+    # Event by event, in id order (so two runs at once cannot deadlock), under the event's lock:
+    # a registration confirmed a moment ago by another request is read again and left alone.
+    for event_id in event_ids:
+        event = db.get(Event, event_id)
+        if event is None:
+            continue
+        lock_seats(db, event)
+        expired.extend(
+            db.scalars(
+                select(Registration)
+                .where(Registration.event_id == event_id, *overdue)
+                .order_by(Registration.id)
+                .execution_options(populate_existing=True)
+            )
+        )
     for registration in expired:
         _set_status(registration, RegistrationStatus.CANCELLED, stamp)
         registration.cancelled_at = stamp
@@ -370,12 +387,33 @@ def expire_unconfirmed(db: DbSession, *, now: datetime | None = None) -> int:
 
 def lock_seats(db: DbSession, event: Event) -> None:
     """Take the event's row lock: every seat decision for the event runs in turn after this.
+    The event's settings (capacity, mode, waiting list) are read again under the lock, as
+    another request may have changed them while this one waited.
 
     PostgreSQL holds the lock until the transaction ends. SQLite has no row locks and lets one
     writer at a time commit on its own.
     """
     db.flush()
-    db.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    # FOR NO KEY UPDATE, not FOR UPDATE: the foreign-key check of every new registration takes
+    # a KEY SHARE lock on the event row, which FOR UPDATE would conflict with. Two transactions
+    # that each add a registration and then confirm one would deadlock; this way seat
+    # decisions still run one at a time, and adding a registration never waits for them.
+    db.scalars(
+        select(Event)
+        .where(Event.id == event.id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _lock_and_reload(db: DbSession, registration: Registration) -> Event:
+    """Take the event's lock, then read the registration again: what the caller loaded may be
+    out of date by the time the lock is granted (a double click, an organiser acting at the
+    same moment)."""
+    event = registration.event
+    lock_seats(db, event)
+    db.refresh(registration)
+    return event
 
 
 def _take_seat_or_wait(

@@ -42,12 +42,19 @@ from confkit.services.checks import Problems, iso_country_codes
 from confkit.services.common import as_enum, savepoint
 from confkit.services.history import ATTENDEE, record_change
 from confkit.services.people import add_affiliation, create_organisation, create_person
-from confkit.services.registration_settings import public_categories, use_invitation_code
+from confkit.services.registration_settings import (
+    check_invitation_code,
+    public_categories,
+    use_invitation_code,
+)
 from confkit.services.seats import ACTIVE_STATUSES, CONFIRMATION_PERIOD
 
 # 32 random bytes: 256 bits, 43 characters of URL-safe base64.
 TOKEN_BYTES = 32
 _TEXT_LIMITS = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 5000}
+# What HTML forms and programs send for a checkbox.
+_TICKED = frozenset({"y", "yes", "on", "true", "1"})
+_UNTICKED = frozenset({"", "n", "no", "off", "false", "0"})
 
 
 @dataclass(frozen=True)
@@ -78,8 +85,15 @@ class SignupDetails:
 
 @dataclass(frozen=True)
 class SignupOutcome:
-    """The registration the details led to. ``created`` is for the organisers and tests: a page
-    shown to the person who submitted must not depend on it."""
+    """The registration the details led to.
+
+    ``created`` is True only when a new registration was stored; it is False for an address
+    already registered (nothing changed, the owner was mailed) and for a cancelled registration
+    opened again. It is for the organisers, logs and tests: whoever submitted the form may not
+    be the owner of the address, so the page shown to them must not depend on ``created`` or on
+    anything in ``registration`` (its status, its token): "we have sent you a mail" is true in
+    every case.
+    """
 
     registration: Registration
     created: bool
@@ -106,23 +120,46 @@ def register(
     the event's registration being closed.
     """
     stamp = now or clock.now()
+    # Every check that can refuse the details runs here, before it is known whether the address
+    # is registered: otherwise a refusal would tell a stranger that it is not.
     email = _checked(db, event, details, stamp)
-    person = _person_by_email(db, email)
-    if person is not None:
-        existing = db.scalar(
-            select(Registration).where(
-                Registration.event_id == event.id, Registration.person_id == person.id
-            )
-        )
-        if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
-            _remind(db, existing, base_url, stamp)
-            return SignupOutcome(existing, created=False)
+    existing = _registration_for(db, event, email)
+    if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
+        _remind(db, existing, base_url, stamp)
+        return SignupOutcome(existing, created=False)
+    try:
+        # All or nothing: a refused invitation code or a lost race leaves no person,
+        # organisation or spent code behind.
+        with savepoint(db, {"uq_registrations_event_id_person_id": "email"}):
+            registration, created = _store(db, event, details, email, existing, stamp)
+    except ValidationError as error:
+        # The same address was registered by another request a moment ago (a double click):
+        # answer as for any address already registered.
+        raced = _registration_for(db, event, email) if error.fields == {"email"} else None
+        if existing is not None or raced is None or raced.status is RegistrationStatus.CANCELLED:
+            raise
+        _remind(db, raced, base_url, stamp)
+        return SignupOutcome(raced, created=False)
+    _mail(db, registration, Notice.CONFIRM_REQUEST, base_url, stamp)
+    db.flush()
+    return SignupOutcome(registration, created=created)
+
+
+def _store(
+    db: DbSession,
+    event: Event,
+    details: SignupDetails,
+    email: str,
+    existing: Registration | None,
+    stamp: datetime,
+) -> tuple[Registration, bool]:
+    """Write a new registration, or open a cancelled one again; True when it is new."""
     invitation = None
     if event.registration_mode is RegistrationMode.INVITATION:
         invitation = use_invitation_code(db, event, details.invitation_code or "")
+    person = existing.person if existing is not None else _person_by_email(db, email)
     if person is None:
         person = _new_person(db, details, email, stamp)
-        existing = None
     affiliation = _affiliation(db, person, details)
     answers = _answers(event.questions, details.answers)
     category = as_enum(RegistrationCategory, details.category, field="category")
@@ -142,6 +179,7 @@ def register(
         "confirmed_at": None,
         "waitlisted_at": None,
         "cancelled_at": None,
+        "checked_in_at": None,
         "updated_at": stamp,
     }
     if existing is not None:
@@ -151,18 +189,14 @@ def register(
         record_change(
             db, existing, actor=ATTENDEE, action="register again", at=stamp, from_status=previous
         )
-        registration, created = existing, False
-    else:
-        with savepoint(db, {"uq_registrations_event_id_person_id": "email"}):
-            registration = Registration(event=event, token=new_token(), created_at=stamp, **values)
-            db.add(registration)
-        record_change(
-            db, registration, actor=ATTENDEE, action="register", at=stamp, from_status=None
-        )
-        created = True
-    _mail(db, registration, Notice.CONFIRM_REQUEST, base_url, stamp)
+        db.flush()
+        return existing, False
+    registration = Registration(event=event, token=new_token(), created_at=stamp, **values)
+    db.add(registration)
     db.flush()
-    return SignupOutcome(registration, created=created)
+    record_change(db, registration, actor=ATTENDEE, action="register", at=stamp, from_status=None)
+    db.flush()
+    return registration, True
 
 
 def normalise_email(email: str) -> str:
@@ -208,11 +242,13 @@ def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetim
     problems.collect(lambda: _answers(event.questions, details.answers))
     if event.consent_text and not details.consent:
         problems.add("consent", "is needed to register")
-    if (
-        event.registration_mode is RegistrationMode.INVITATION
-        and not (details.invitation_code or "").strip()
-    ):
-        problems.add("invitation_code", "is required: this event is by invitation only")
+    if event.registration_mode is RegistrationMode.INVITATION:
+        code = (details.invitation_code or "").strip()
+        if not code:
+            problems.add("invitation_code", "is required: this event is by invitation only")
+        else:
+            # Only checked here; a use is spent when the registration is stored.
+            problems.collect(lambda: check_invitation_code(db, event, code))
     problems.raise_if_any()
     assert email is not None
     return email
@@ -225,8 +261,16 @@ def _answers(questions: Sequence[RegistrationQuestion], given: Mapping[str, Any]
     for question in questions:
         value = given.get(question.key)
         name = f"answers.{question.key}"
-        empty = value is None or value == "" or value == [] or value is False
-        if empty:
+        if question.kind is QuestionKind.CHECKBOX:
+            ticked = _ticked(value)
+            if ticked is None:
+                problems.add(name, "must be ticked or not")
+            elif ticked:
+                answers[question.key] = True
+            elif question.required:
+                problems.add(name, "is required")
+            continue
+        if _is_empty(value):
             if question.required:
                 problems.add(name, "is required")
             continue
@@ -248,15 +292,47 @@ def _answers(questions: Sequence[RegistrationQuestion], given: Mapping[str, Any]
                     problems.add(name, "is not among the choices")
                     continue
                 answers[question.key] = [c for c in question.choices if c in chosen]
-            case QuestionKind.CHECKBOX:
-                answers[question.key] = value is True or value in ("y", "yes", "on", "true", "1")
             case QuestionKind.COUNTRY:
-                if not isinstance(value, str) or value.upper() not in iso_country_codes():
+                code = value.strip().upper() if isinstance(value, str) else None
+                if code not in iso_country_codes():
                     problems.add(name, "is not an ISO 3166-1 country code")
                     continue
-                answers[question.key] = value.upper()
+                answers[question.key] = code
     problems.raise_if_any()
     return answers
+
+
+def _is_empty(value: object) -> bool:
+    # Blank text is no answer: an optional question left with a space in it is not "required".
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or value is False or (isinstance(value, list) and not value)
+
+
+def _ticked(value: object) -> bool | None:
+    """A checkbox as a form or a program may send it; None for anything else."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TICKED:
+            return True
+        if word in _UNTICKED:
+            return False
+    return None
+
+
+def _registration_for(db: DbSession, event: Event, email: str) -> Registration | None:
+    person = _person_by_email(db, email)
+    if person is None:
+        return None
+    return db.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.person_id == person.id
+        )
+    )
 
 
 def _person_by_email(db: DbSession, email: str) -> Person | None:

@@ -12,7 +12,10 @@ import pytest
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import services
-from confkit.models import Event, Person, ProgrammeSession, Room, Track
+from confkit.models import Event, Person, ProgrammeSession, Registration, Room, Track
+from confkit.services.registration_settings import configure_registration
+from confkit.services.seats import confirm_registration
+from confkit.services.signup import SignupDetails, register
 
 _counter = itertools.count(1)
 
@@ -94,10 +97,6 @@ def make_session(db: DbSession) -> Callable[..., ProgrammeSession]:
 
 
 # Registration factories.
-from confkit.models import Registration  # noqa: E402
-from confkit.services.registration_settings import configure_registration  # noqa: E402
-from confkit.services.seats import confirm_registration  # noqa: E402
-from confkit.services.signup import SignupDetails, register  # noqa: E402
 
 # The base URL registration mails link to in tests.
 BASE_URL = "https://confkit.example"

@@ -123,7 +123,8 @@ def register(
     # Every check that can refuse the details runs here, before it is known whether the address
     # is registered: otherwise a refusal would tell a stranger that it is not.
     email = _checked(db, event, details, stamp)
-    existing = _registration_for(db, event, email)
+    known_person = _person_by_email(db, email)
+    existing = _registration_of(db, event, known_person)
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
         _remind(db, existing, base_url, stamp)
         return SignupOutcome(existing, created=False)
@@ -131,11 +132,15 @@ def register(
         # All or nothing: a refused invitation code or a lost race leaves no person,
         # organisation or spent code behind.
         with savepoint(db, {"uq_registrations_event_id_person_id": "email"}):
-            registration, created = _store(db, event, details, email, existing, stamp)
+            registration, created = _store(db, event, details, email, known_person, existing, stamp)
     except ValidationError as error:
         # The same address was registered by another request a moment ago (a double click):
         # answer as for any address already registered.
-        raced = _registration_for(db, event, email) if error.fields == {"email"} else None
+        raced = (
+            _registration_of(db, event, _person_by_email(db, email))
+            if error.fields == {"email"}
+            else None
+        )
         if existing is not None or raced is None or raced.status is RegistrationStatus.CANCELLED:
             raise
         _remind(db, raced, base_url, stamp)
@@ -150,6 +155,7 @@ def _store(
     event: Event,
     details: SignupDetails,
     email: str,
+    person: Person | None,
     existing: Registration | None,
     stamp: datetime,
 ) -> tuple[Registration, bool]:
@@ -157,7 +163,6 @@ def _store(
     invitation = None
     if event.registration_mode is RegistrationMode.INVITATION:
         invitation = use_invitation_code(db, event, details.invitation_code or "")
-    person = existing.person if existing is not None else _person_by_email(db, email)
     if person is None:
         person = _new_person(db, details, email, stamp)
     affiliation = _affiliation(db, person, details)
@@ -324,8 +329,7 @@ def _ticked(value: object) -> bool | None:
     return None
 
 
-def _registration_for(db: DbSession, event: Event, email: str) -> Registration | None:
-    person = _person_by_email(db, email)
+def _registration_of(db: DbSession, event: Event, person: Person | None) -> Registration | None:
     if person is None:
         return None
     return db.scalar(

@@ -634,14 +634,14 @@ def test_a_double_submitted_form_makes_one_registration(
 ) -> None:
     # As if another request stored the same address between the look-up and the insert.
     first = make_registration(event, email="aysel@example.az", confirm=False)
-    real_lookup = signup._registration_for
+    real_lookup = signup._person_by_email
     calls: list[str] = []
 
-    def lookup_missing_the_first_time(*arguments: Any) -> Registration | None:
+    def lookup_missing_the_first_time(*arguments: Any) -> Person | None:
         calls.append("lookup")
         return None if len(calls) == 1 else real_lookup(*arguments)
 
-    monkeypatch.setattr(signup, "_registration_for", lookup_missing_the_first_time)
+    monkeypatch.setattr(signup, "_person_by_email", lookup_missing_the_first_time)
 
     outcome = register(db, event, details(), base_url=BASE_URL, now=LATER)
 

@@ -41,7 +41,7 @@ from confkit.registration_window import RegistrationState, registration_state
 from confkit.services.checks import Problems, iso_country_codes
 from confkit.services.common import as_enum, savepoint
 from confkit.services.history import ATTENDEE, record_change
-from confkit.services.people import add_affiliation, create_organisation, create_person
+from confkit.services.people import add_affiliation, create_organisation
 from confkit.services.registration_settings import (
     check_invitation_code,
     public_categories,
@@ -131,7 +131,8 @@ def register(
     try:
         # All or nothing: a refused invitation code or a lost race leaves no person,
         # organisation or spent code behind.
-        with savepoint(db, {"uq_registrations_event_id_person_id": "email"}):
+        unique = {"uq_registrations_event_id_person_id": "email", "uq_persons_email": "email"}
+        with savepoint(db, unique):
             registration, created = _store(db, event, details, email, known_person, existing, stamp)
     except ValidationError as error:
         # The same address was registered by another request a moment ago (a double click):
@@ -164,7 +165,8 @@ def _store(
     if event.registration_mode is RegistrationMode.INVITATION:
         invitation = use_invitation_code(db, event, details.invitation_code or "")
     if person is None:
-        person = _new_person(db, details, email, stamp)
+        person = _new_person(details, email, stamp)
+        db.add(person)
     affiliation = _affiliation(db, person, details)
     answers = _answers(event.questions, details.answers)
     category = as_enum(RegistrationCategory, details.category, field="category")
@@ -198,8 +200,8 @@ def _store(
         return existing, False
     registration = Registration(event=event, token=new_token(), created_at=stamp, **values)
     db.add(registration)
-    db.flush()
     record_change(db, registration, actor=ATTENDEE, action="register", at=stamp, from_status=None)
+    # One flush writes the person, the registration and its history together.
     db.flush()
     return registration, True
 
@@ -345,21 +347,19 @@ def _person_by_email(db: DbSession, email: str) -> Person | None:
     ).first()
 
 
-def _new_person(db: DbSession, details: SignupDetails, email: str, stamp: datetime) -> Person:
-    try:
-        return create_person(
-            db,
-            given_name=details.given_name.strip(),
-            family_name=details.family_name.strip(),
-            email=email,
-            now=stamp,
-        )
-    except ValidationError:
-        # Someone registered the same address at the same moment and won: use theirs.
-        found = _person_by_email(db, email)
-        if found is None:
-            raise
-        return found
+def _new_person(details: SignupDetails, email: str, stamp: datetime) -> Person:
+    # The names and the address were checked with the rest of the form, and the address was
+    # just looked up: a person who registered it a moment ago makes the caller's savepoint
+    # fail on the unique address, which ``register`` answers like any known address.
+    return Person(
+        given_name=details.given_name.strip(),
+        family_name=details.family_name.strip(),
+        honorific="",
+        email=email,
+        bio="",
+        created_at=stamp,
+        updated_at=stamp,
+    )
 
 
 def _affiliation(db: DbSession, person: Person, details: SignupDetails) -> Affiliation | None:

@@ -342,12 +342,13 @@ def test_a_listed_organisation_and_a_delegation_are_kept(
 def test_a_forged_choice_is_refused_without_storing_anything(
     client: FlaskClient, db: DbSession, event: Event
 ) -> None:
-    response = register_through_form(
-        client, event, **filled(organisation="99999", category="staff", delegation="x")
-    )
+    forged_option = register_through_form(client, event, **filled(delegation="x"))
+    unknown_id = register_through_form(client, event, **filled(organisation="99999"))
 
-    assert response.status_code == 400
-    assert re.search(r'id="organisation-errors">\s*<li>Not a valid choice', text(response))
+    assert forged_option.status_code == unknown_id.status_code == 400
+    # The event has no delegations, so the problem is named in the summary at the top.
+    assert re.search(r'id="problems">.*?not one of the choices', text(forged_option), re.S)
+    assert re.search(r'id="organisation-errors">\s*<li>[^<]*not a known', text(unknown_id))
     assert count(db, Registration) == 0
 
 

@@ -76,8 +76,9 @@ class RegistrationForm(FlaskForm):
     given_name = StringField("Given name")
     family_name = StringField("Family name")
     email = EmailField("Email address")
-    # An id that is no choice never reaches confkit: it could not be read as one.
-    organisation = SelectField("Organisation", default="")
+    # Lists from the database are read only to show the form (``offer_choices``); a submitted
+    # id that is no choice is refused by confkit, with a message saying so.
+    organisation = SelectField("Organisation", default="", validate_choice=False)
     organisation_name = StringField("Name of the organisation")
     # Choices confkit checks itself (with a message saying what is wrong) are not checked here.
     organisation_kind = SelectField(
@@ -94,31 +95,36 @@ class RegistrationForm(FlaskForm):
     )
     position = StringField("Position")
     category = SelectField("I attend as", default="", validate_choice=False)
-    delegation = SelectField("Delegation", default="")
+    delegation = SelectField("Delegation", default="", validate_choice=False)
     consent = BooleanField("Your consent")
     invitation_code = StringField("Invitation code")
     # Replaced per event by registration_form().
     answers: FormField
 
-    def __init__(
-        self,
-        *args: Any,
-        event: Event,
-        organisations: Sequence[OrganisationChoice],
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
+        self.organisation_country.choices = [_NONE, *country_choices()]
+        self.category.choices = [
+            SelectChoice(c.value, c.value.capitalize()) for c in public_categories(event)
+        ]
+
+    def offer_choices(self, organisations: Sequence[OrganisationChoice]) -> None:
+        """Fill the lists read from the database, to show the form."""
         self.organisation.choices = [
             SelectChoice("", "None, or not listed below"),
             SelectChoice(NEW_ORGANISATION, "Another organisation: I name it below"),
             *(SelectChoice(str(o.id), o.full_name) for o in organisations),
         ]
-        self.organisation_country.choices = [_NONE, *country_choices()]
-        self.category.choices = [
-            SelectChoice(c.value, c.value.capitalize()) for c in public_categories(event)
-        ]
-        self.delegation.choices = [_NONE, *delegation_choices(event.delegations)]
+        self.delegation.choices = [_NONE, *delegation_choices(self.event.delegations)]
+
+    def validate_organisation(self, field: SelectField) -> None:
+        if field.data not in ("", NEW_ORGANISATION) and not _is_id(field.data):
+            raise FieldError("is not one of the choices")
+
+    def validate_delegation(self, field: SelectField) -> None:
+        if field.data and not _is_id(field.data):
+            raise FieldError("is not one of the choices")
 
     def validate_invitation_code(self, field: StringField) -> None:
         # A code is looked up as typed, and PostgreSQL refuses a NUL in a query outright.
@@ -142,7 +148,7 @@ class RegistrationForm(FlaskForm):
             family_name=self.family_name.data or "",
             email=self.email.data or "",
             category=self.category.data or "",
-            organisation_id=int(chosen) if chosen.isdecimal() else None,
+            organisation_id=int(chosen) if _is_id(chosen) else None,
             new_organisation=new_organisation,
             position=self.position.data or "",
             delegation_id=int(self.delegation.data) if self.delegation.data else None,
@@ -170,16 +176,14 @@ class RegistrationForm(FlaskForm):
         return None if name in ("csrf_token", "answers") else field
 
 
-def registration_form(
-    event: Event, organisations: Sequence[OrganisationChoice]
-) -> RegistrationForm:
+def registration_form(event: Event) -> RegistrationForm:
     """The registration form of ``event``: the common fields and the event's own questions."""
     form_class = type(
         "EventRegistrationForm",
         (RegistrationForm,),
         {"answers": FormField(answers_form_class(event.questions), separator="-")},
     )
-    form: RegistrationForm = form_class(event=event, organisations=organisations)
+    form: RegistrationForm = form_class(event=event)
     return form
 
 
@@ -212,6 +216,11 @@ def _question_field(question: RegistrationQuestion) -> Any:
             )
         case _:
             return StringField(label)
+
+
+def _is_id(value: str | None) -> bool:
+    # A database id as a select option sends it: ASCII digits, within a sane length.
+    return bool(value) and value.isascii() and value.isdigit() and len(value) <= 18
 
 
 def delegation_choices(delegations: Iterable[Delegation]) -> list[SelectChoice]:

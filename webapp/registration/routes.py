@@ -37,7 +37,7 @@ def registration(slug: str) -> ResponseReturnValue:
         # Said on the page for a visitor; a submission is refused, naming why.
         status = 403 if request.method == "POST" else 200
         return render_template("registration/closed.html", event=event, window=window), status
-    form = registration_form(event, organisation_choices(db))
+    form = registration_form(event)
     if not form.is_submitted():
         return _form_page(form)
     if not form.validate():
@@ -62,6 +62,7 @@ def registration_sent(slug: str) -> str:
 def _form_page(
     form: RegistrationForm, *, problems: Sequence[str] = (), status: int = 200
 ) -> ResponseReturnValue:
+    form.offer_choices(organisation_choices(get_db()))
     return render_template(
         "registration/register.html", event=form.event, form=form, problems=problems
     ), status

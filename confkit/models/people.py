@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from confkit.db import Base
@@ -94,6 +94,11 @@ class Person(Base):
     def display_name(self) -> str:
         """The name with its honorific: "Colonel Elchin Abdullayev"."""
         return f"{self.honorific} {self.name}".strip()
+
+
+# Registration finds people by address whatever its letter case: without this index every
+# look-up would read the whole table.
+Index("ix_persons_email_lower", func.lower(Person.email))
 
 
 class Affiliation(Base):

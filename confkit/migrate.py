@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import CheckConstraint, Column, Connection, Engine, inspect
+from sqlalchemy import CheckConstraint, Connection, Engine, inspect
 from sqlalchemy.schema import Column, Constraint, Index, Table
 
 import confkit

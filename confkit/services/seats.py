@@ -33,6 +33,8 @@ from confkit.models import (
 from confkit.registration_window import RegistrationState, registration_state
 from confkit.services.history import ATTENDEE, SYSTEM, record_change
 
+_EXPIRED = "the confirmation link has expired: please register again"
+
 # How long a confirmation link stays valid.
 CONFIRMATION_PERIOD = timedelta(hours=48)
 
@@ -127,16 +129,19 @@ def confirm_registration(
     event = _lock_and_reload(db, registration)
     # Stamped after the lock: the waiting list is then in the order the confirmations ran.
     stamp = now or clock.now()
+    expired = registration.confirm_by is not None and stamp > registration.confirm_by
     if registration.status is not RegistrationStatus.UNCONFIRMED:
         if registration.status in ACTIVE_STATUSES:
             return registration
+        # Never confirmed and past its link's time: expired, whether or not the expiry has
+        # been recorded yet, which is what the person needs to hear.
+        if expired and registration.confirmed_at is None:
+            raise ValidationError.single("token", _EXPIRED)
         raise ValidationError.single(
             "registration", f"is {registration.status.value} and cannot be confirmed"
         )
-    if registration.confirm_by is not None and stamp > registration.confirm_by:
-        raise ValidationError.single(
-            "token", "the confirmation link has expired: please register again"
-        )
+    if expired:
+        raise ValidationError.single("token", _EXPIRED)
     if registration_state(event, stamp) is not RegistrationState.OPEN:
         raise ValidationError.single("event", "registration for this event is closed")
     previous = registration.status

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -252,18 +252,31 @@ class DemoBuilder:
         return added
 
     def add_registrations(
-        self, event: Event, specs: Sequence[RegistrationSpec]
+        self,
+        event: Event,
+        specs: Sequence[RegistrationSpec],
+        *,
+        first_registered_at: datetime | None = None,
     ) -> list[Registration]:
-        """Register each person for the event, skipping anyone already registered for it."""
+        """Register each person for the event, skipping anyone already registered for it.
+
+        With ``first_registered_at``, the registrations are stamped from then on, an hour apart
+        (an event that has already happened was registered for before it, not when loaded).
+        """
         delegations = {delegation.name: delegation for delegation in event.delegations}
         registered = set(
             self.db.scalars(select(Registration.person_id).where(Registration.event_id == event.id))
         )
         added: list[Registration] = []
-        for spec in specs:
+        for number, spec in enumerate(specs):
             person = self.people[spec.person]
             if person.id in registered:
                 continue
+            stamp = (
+                first_registered_at + timedelta(hours=number)
+                if first_registered_at is not None
+                else self.now
+            )
             registration = services.add_registration(
                 self.db,
                 event,
@@ -271,7 +284,7 @@ class DemoBuilder:
                 category=spec.category,
                 status=spec.status,
                 delegation=delegations[spec.delegation] if spec.delegation is not None else None,
-                now=self.now,
+                now=stamp,
             )
             registered.add(person.id)
             added.append(registration)

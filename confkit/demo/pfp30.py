@@ -45,6 +45,7 @@ MEETING_DAY = date(2024, 11, 25)
 CONFERENCE_DAY = date(2024, 11, 26)
 # The registration window is illustrative too; what matters is that it closed before the event.
 REGISTRATION_CLOSES_AT = datetime(2024, 11, 20, 9, 0, tzinfo=ZoneInfo(TIMEZONE))
+REGISTRATIONS_FROM = datetime(2024, 11, 4, 9, 0, tzinfo=ZoneInfo(TIMEZONE))
 
 DESCRIPTION = """\
 A scientific-practical conference in Baku to mark the 30th anniversary of Azerbaijan's accession \
@@ -920,5 +921,5 @@ def load_pfp30(db: DbSession, *, now: datetime) -> Event:
         organisation=builder.organisations[NATO.key],
     )
     builder.add_sessions(event, SESSIONS)
-    builder.add_registrations(event, REGISTRATIONS)
+    builder.add_registrations(event, REGISTRATIONS, first_registered_at=REGISTRATIONS_FROM)
     return event

@@ -505,3 +505,15 @@ def test_a_later_load_reuses_people_and_organisations_already_there(db: DbSessio
     assert added["events"] == 1
     assert added["persons"] == 3
     assert added["registrations"] == len(workshop_specs.REGISTRATIONS)
+
+
+def test_the_conference_was_registered_for_before_its_registration_closed(pfp30: Event) -> None:
+    stamps = [registration.created_at for registration in pfp30.registrations]
+
+    assert len(stamps) == 42
+    assert max(stamps) < pfp30_specs.REGISTRATION_CLOSES_AT
+    assert all(
+        registration.confirmed_at == registration.created_at
+        for registration in pfp30.registrations
+        if registration.confirmed_at is not None
+    )

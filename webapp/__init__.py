@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from webapp import database, errors, feeds, public, registration
+from webapp import admin, database, errors, feeds, public, registration
 from webapp.config import instance_path_from_environment, load_config
 
 
@@ -33,3 +33,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(registration.bp)
+    app.register_blueprint(admin.bp)

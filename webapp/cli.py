@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from confkit import migrate
 from confkit.db import make_engine
 from webapp import create_app
+from webapp.account_commands import create_user_command
 from webapp.command_errors import reported_database_errors
 from webapp.demo_command import demo_command
 from webapp.mail_commands import mail_commands
@@ -119,6 +120,7 @@ cli.add_command(conflicts_command)
 cli.add_command(export_command)
 cli.add_command(import_command)
 cli.add_command(mail_commands)
+cli.add_command(create_user_command)
 
 
 def main() -> None:

@@ -59,11 +59,18 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None = None) -> Non
         CONFKIT_FEED_REFRESH_SECONDS=DEFAULT_FEED_REFRESH_SECONDS,
         CONFKIT_CHECKIN_TOKEN=None,
         CONFKIT_MAIL_FROM=None,
+        # The session cookie carries the back-office login: no script may read it, and no other
+        # site's form may send it.
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     app.config.from_pyfile(CONFIG_FILE_NAME, silent=True)
     app.config.from_mapping(settings_from_environment())
     if test_config is not None:
         app.config.from_mapping(test_config)
+    if str(app.config.get("CONFKIT_BASE_URL") or "").lower().startswith("https:"):
+        # Served over HTTPS: the login cookie must never travel in clear text.
+        app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create_secret_key(instance / SECRET_KEY_FILE_NAME)
 

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     """Register the error pages on ``app``."""
     app.register_error_handler(NotFound, object_not_found)
     app.register_error_handler(http.NotFound, page_not_found)
+    app.register_error_handler(http.Forbidden, forbidden)
     app.register_error_handler(ValidationError, invalid_input)
     app.register_error_handler(ConflictError, conflict)
     app.register_error_handler(CapacityError, no_capacity_left)
@@ -28,6 +29,11 @@ def object_not_found(error: NotFound) -> Page:
 def page_not_found(_error: http.NotFound) -> Page:
     """404 for a URL no route matches."""
     return render_template("errors/404.html", detail=None), 404
+
+
+def forbidden(_error: http.Forbidden) -> Page:
+    """403 for a logged-in user whose roles do not cover the page."""
+    return render_template("errors/403.html"), 403
 
 
 def invalid_input(error: ValidationError) -> Page:

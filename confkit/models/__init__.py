@@ -1,5 +1,6 @@
 """confkit's domain models. Importing this package registers every table on ``Base.metadata``."""
 
+from confkit.models.accounts import AccountRole, LoginAttempt, User, UserRole
 from confkit.models.events import Event, RegistrationMode, Room, Track, Venue
 from confkit.models.outbox import OutboxMessage, OutboxStatus
 from confkit.models.people import (
@@ -32,11 +33,13 @@ from confkit.models.registration_settings import (
 )
 
 __all__ = [
+    "AccountRole",
     "Affiliation",
     "AgendaEntry",
     "Delegation",
     "Event",
     "InvitationCode",
+    "LoginAttempt",
     "Organisation",
     "OrganisationKind",
     "OutboxMessage",
@@ -56,6 +59,8 @@ __all__ = [
     "SessionRole",
     "SessionStatus",
     "Track",
+    "User",
+    "UserRole",
     "Venue",
     "Visibility",
     "delegation_members",

@@ -1,9 +1,10 @@
-"""Check-in at the door: the staff open the page once with the organisers' check-in code, then
-scan or type each ticket.
+"""Check-in at the door: the staff open the page once with the organisers' check-in code, or log
+in to the back-office with a check-in or organiser role for the event (or as admin), then scan or
+type each ticket.
 
-The code is ``CONFKIT_CHECKIN_TOKEN``; without it the page does not exist. The browser session
-keeps a keyed fingerprint of the code, never the code itself, so changing the code locks every
-device out at once.
+The code is ``CONFKIT_CHECKIN_TOKEN``; without it the page only opens to such a login. The browser
+session keeps a keyed fingerprint of the code, never the code itself, so changing the code locks
+every device out at once. A logged-in user without a role for the event gets a 403 page.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from confkit.models import Event
+from confkit.models import AccountRole, Event
 from confkit.schedule import event_zone
 from confkit.services import get_event
+from confkit.services.accounts import can
 from confkit.services.checkin import CheckInRefused, check_in
+from webapp.admin.auth import current_user
 from webapp.database import get_db
 from webapp.registration import bp
 from webapp.registration.forms import ActionForm, CheckInForm, UnlockForm
@@ -32,9 +35,13 @@ CHECKIN_ACTOR = "check-in desk"
 def check_in_desk(slug: str) -> ResponseReturnValue:
     """The scan form; a submitted ticket is let in or refused, with the reason."""
     event = get_event(get_db(), slug)
-    if not _code():
-        return render_template("checkin/not_configured.html", event=event), 404
-    if not _unlocked():
+    user = current_user()
+    staff = can(user, AccountRole.CHECKIN, event)
+    if not staff and not _unlocked():
+        if user is not None:
+            abort(403)
+        if not _code():
+            return render_template("checkin/not_configured.html", event=event), 404
         status = 403 if request.method == "POST" else 200
         return render_template("checkin/unlock.html", event=event, form=UnlockForm()), status
     form = CheckInForm()
@@ -50,7 +57,7 @@ def check_in_desk(slug: str) -> ResponseReturnValue:
             event,
             form.payload.data or "",
             secret_key=current_app.config["SECRET_KEY"],
-            actor=CHECKIN_ACTOR,
+            actor=_actor(user.email if staff and user else None),
         )
     except CheckInRefused as refusal:
         # A real ticket whose registration may not enter, or something that is no valid
@@ -91,9 +98,15 @@ def _desk(event: Event, *, status: int = 200, **outcome: object) -> ResponseRetu
         "checkin/desk.html",
         event=event,
         form=CheckInForm(formdata=None),
-        lock_form=ActionForm(),
+        # A device opened by a login closes with the logout, not here.
+        lock_form=ActionForm() if _unlocked() else None,
         **outcome,
     ), status
+
+
+def _actor(email: str | None) -> str:
+    # The history's actor column holds 200 characters; an address may have 320.
+    return f"{CHECKIN_ACTOR} ({email})"[:200] if email else CHECKIN_ACTOR
 
 
 def _code() -> str:
@@ -101,6 +114,8 @@ def _code() -> str:
 
 
 def _unlocked() -> bool:
+    if not _code():
+        return False
     kept = session.get(SESSION_KEY)
     return isinstance(kept, str) and hmac.compare_digest(kept, _fingerprint(_code()))
 

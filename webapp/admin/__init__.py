@@ -1,0 +1,20 @@
+"""The organisers' back-office at ``/admin/``: login, logout, and the events a user may work on.
+
+``auth.py`` keeps who is logged in and offers :func:`~webapp.admin.auth.require_role` to every
+view that needs a role; the routes are in ``routes.py``, the templates in ``templates/admin/``.
+"""
+
+from flask import Blueprint, Response
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.after_request
+def keep_private(response: Response) -> Response:
+    """Back-office pages show personal data and CSRF tokens: no cache may keep them."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+from webapp.admin import routes  # noqa: E402, F401  (registers the routes on bp)

@@ -1,0 +1,22 @@
+"""The back-office's forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField
+from wtforms.validators import InputRequired, Length
+
+from confkit.passwords import MAX_LENGTH
+from confkit.services.accounts import EMAIL_MAX_LENGTH
+
+
+class LoginForm(FlaskForm):
+    """Email and password; ``next`` is where to go afterwards, checked before it is used."""
+
+    email = EmailField("Email", validators=[InputRequired(), Length(max=EMAIL_MAX_LENGTH)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=MAX_LENGTH)])
+    next = HiddenField()
+
+
+class LogoutForm(FlaskForm):
+    """A button with a CSRF token, so no other site can log anyone out."""

@@ -1,7 +1,9 @@
-"""The organisers' back-office at ``/admin/``: login, logout, and the events a user may work on.
+"""The organisers' back-office at ``/admin/``: login, logout, the events a user may work on, and
+each event's registrations.
 
 ``auth.py`` keeps who is logged in and offers :func:`~webapp.admin.auth.require_role` to every
-view that needs a role; the routes are in ``routes.py``, the templates in ``templates/admin/``.
+view that needs a role; the routes are in ``routes.py`` and ``registration_routes.py``, the
+templates in ``templates/admin/``.
 """
 
 from flask import Blueprint, Response
@@ -17,4 +19,4 @@ def keep_private(response: Response) -> Response:
     return response
 
 
-from webapp.admin import routes  # noqa: E402, F401  (registers the routes on bp)
+from webapp.admin import registration_routes, routes  # noqa: E402, F401  (registers the routes on bp)

@@ -1,0 +1,141 @@
+"""The organisers' registration pages: the filtered list, one attendee's detail and history, the
+approve / reject / cancel / promote buttons (one registration or many), and the CSV download.
+
+Every page is for the event's organisers and the admins only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from flask import abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from confkit.errors import ValidationError
+from confkit.formats.attendees_csv import render_attendees_csv
+from confkit.models import AccountRole, Event, Registration, User
+from confkit.services import get_event
+from confkit.services.attendee_data import attendee_data, attendee_sheet
+from confkit.services.registration_actions import RegistrationAction, apply_action
+from confkit.services.registration_search import filter_registrations
+from webapp.admin import bp
+from webapp.admin.auth import require_role
+from webapp.admin.registration_forms import RegistrationActionForm, RegistrationFilterForm
+from webapp.database import get_db
+from webapp.feeds.settings import feed_settings
+
+# The history's actor column holds 200 characters; an address may have 320.
+ACTOR_MAX_LENGTH: Final = 200
+
+
+@bp.get("/events/<slug>/registrations")
+def registrations(slug: str) -> ResponseReturnValue:
+    """The event's registrations, filtered by the query string, with the counts and seats."""
+    event = _event_for_organiser(slug)
+    form = RegistrationFilterForm(request.args, delegations=event.delegations)
+    if not form.validate():
+        return _list_page(event, form, problems=form.problems())
+    try:
+        found = filter_registrations(get_db(), event, **form.filters())
+    except ValidationError as error:
+        return _list_page(event, form, problems=[str(p) for p in error.problems])
+    return render_template(
+        "admin/registrations/list.html",
+        event=event,
+        form=form,
+        found=found,
+        action_form=RegistrationActionForm(formdata=None, back=request.full_path),
+        actions=list(RegistrationAction),
+    )
+
+
+@bp.get("/events/<slug>/registrations/<int:registration_id>")
+def registration_detail(slug: str, registration_id: int) -> ResponseReturnValue:
+    """One attendee: who they are, their answers, status and check-in, and the full history."""
+    event = _event_for_organiser(slug)
+    registration = _registration_of(event, registration_id)
+    back = url_for(".registration_detail", slug=event.slug, registration_id=registration.id)
+    return render_template(
+        "admin/registrations/detail.html",
+        event=event,
+        registration=registration,
+        data=attendee_data(get_db(), registration),
+        action_form=RegistrationActionForm(formdata=None, back=back),
+        actions=list(RegistrationAction),
+    )
+
+
+@bp.post("/events/<slug>/registrations/actions")
+def registration_actions(slug: str) -> ResponseReturnValue:
+    """Apply the button pressed to every registration chosen; say what was done and refused."""
+    event = get_event(get_db(), slug)
+    user = require_role(AccountRole.ORGANISER, event)
+    form = RegistrationActionForm()
+    back = form.back_to(url_for(".registrations", slug=event.slug))
+    if not form.validate():
+        problems = (
+            ["The page was open too long, or the form did not come from this site."]
+            if form.csrf_token.errors
+            else [str(m) for messages in form.errors.values() for m in messages]
+        )
+        return _outcome_page(event, back, problems=problems, status=400)
+    try:
+        outcome = apply_action(
+            get_db(),
+            event,
+            form.registration_ids.data or [],
+            form.action.data or "",
+            actor=_actor(user),
+            base_url=feed_settings().base_url,
+        )
+    except ValidationError as error:
+        return _outcome_page(event, back, problems=[str(p) for p in error.problems], status=400)
+    # 200, not a redirect: the page reports this request's outcome and is not worth a bookmark.
+    return _outcome_page(event, back, outcome=outcome)
+
+
+@bp.get("/events/<slug>/registrations.csv")
+def registrations_csv(slug: str) -> ResponseReturnValue:
+    """Every registration of the event as a CSV file, with personal data."""
+    event = _event_for_organiser(slug)
+    body = render_attendees_csv(attendee_sheet(get_db(), event))
+    return body, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{event.slug}-attendees.csv"',
+        "Cache-Control": "private, no-store",
+    }
+
+
+def _event_for_organiser(slug: str) -> Event:
+    event = get_event(get_db(), slug)
+    require_role(AccountRole.ORGANISER, event)
+    return event
+
+
+def _registration_of(event: Event, registration_id: int) -> Registration:
+    registration = get_db().get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+def _actor(user: User) -> str:
+    return f"organiser:{user.email}"[:ACTOR_MAX_LENGTH]
+
+
+def _list_page(
+    event: Event, form: RegistrationFilterForm, *, problems: Sequence[str]
+) -> ResponseReturnValue:
+    page = render_template(
+        "admin/registrations/list.html", event=event, form=form, found=None, problems=problems
+    )
+    return page, 400
+
+
+def _outcome_page(
+    event: Event, back: str, *, status: int = 200, **shown: object
+) -> ResponseReturnValue:
+    return render_template("admin/registrations/outcome.html", event=event, back=back, **shown), (
+        status
+    )

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from confkit.formats.ical import event_url, render_event_calendar
 from confkit.mail.outbox import Attachment, Mail
-from confkit.models import Registration
+from confkit.models import Event, Registration
 from confkit.schedule import date_range_label
 
 
@@ -56,6 +56,12 @@ def mail_host(base_url: str) -> str:
     return urlsplit(base_url).hostname or "localhost"
 
 
+def event_footer(event: Event, base_url: str) -> str:
+    """The line that closes every mail: the event's name, dates and page."""
+    when = date_range_label(event.starts_on, event.ends_on)
+    return f"{event.name}, {when}. {event_url(event, base_url)}"
+
+
 def compose(
     notice: Notice,
     registration: Registration,
@@ -74,9 +80,8 @@ def compose(
         if notice in (Notice.CONFIRM_REQUEST,)
         else attendee_url(registration, base_url)
     )
-    when = date_range_label(event.starts_on, event.ends_on)
     greeting = f"Dear {person.display_name},"
-    footer = f"{event.name}, {when}. {event_url(event, base_url)}"
+    footer = event_footer(event, base_url)
     text_body = "\n\n".join(
         [greeting, *text.paragraphs, f"{text.action}:\n{link}", "--\n" + footer]
     )

@@ -1,4 +1,5 @@
-"""The forms of the organisers' registration pages: the list's filters and the action buttons."""
+"""The forms of the organisers' registration pages: the list's filters, the action buttons and
+the announcement."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import Optional, ValidationError
 
@@ -85,3 +87,17 @@ class RegistrationActionForm(FlaskForm):
     def back_to(self, default: str) -> str:
         """``back`` if it is a path on this site, else ``default``."""
         return safe_next(self.back.data) or default
+
+
+class AnnouncementForm(RegistrationFilterForm):
+    """A message to the registrations the filters choose. Its POST previews; the preview's
+    buttons set ``send`` (write the mails) or ``edit`` (back to the form)."""
+
+    class Meta:
+        # Unlike the list's filters, this form writes mail: it needs the CSRF token.
+        csrf = True
+
+    subject = StringField("Subject")
+    body = TextAreaField("Message")
+    send = HiddenField()
+    edit = HiddenField()

@@ -32,7 +32,7 @@ ACTOR_MAX_LENGTH: Final = 200
 @bp.get("/events/<slug>/registrations")
 def registrations(slug: str) -> ResponseReturnValue:
     """The event's registrations, filtered by the query string, with the counts and seats."""
-    event = _event_for_organiser(slug)
+    event = event_for_organiser(slug)
     form = RegistrationFilterForm(request.args, delegations=event.delegations)
     if not form.validate():
         return _list_page(event, form, problems=form.problems())
@@ -53,7 +53,7 @@ def registrations(slug: str) -> ResponseReturnValue:
 @bp.get("/events/<slug>/registrations/<int:registration_id>")
 def registration_detail(slug: str, registration_id: int) -> ResponseReturnValue:
     """One attendee: who they are, their answers, status and check-in, and the full history."""
-    event = _event_for_organiser(slug)
+    event = event_for_organiser(slug)
     registration = _registration_of(event, registration_id)
     back = url_for(".registration_detail", slug=event.slug, registration_id=registration.id)
     return render_template(
@@ -86,7 +86,7 @@ def registration_actions(slug: str) -> ResponseReturnValue:
             event,
             form.registration_ids.data or [],
             form.action.data or "",
-            actor=_actor(user),
+            actor=organiser_actor(user),
             base_url=feed_settings().base_url,
         )
     except ValidationError as error:
@@ -98,7 +98,7 @@ def registration_actions(slug: str) -> ResponseReturnValue:
 @bp.get("/events/<slug>/registrations.csv")
 def registrations_csv(slug: str) -> ResponseReturnValue:
     """Every registration of the event as a CSV file, with personal data."""
-    event = _event_for_organiser(slug)
+    event = event_for_organiser(slug)
     body = render_attendees_csv(attendee_sheet(get_db(), event))
     return body, {
         "Content-Type": "text/csv; charset=utf-8",
@@ -107,7 +107,8 @@ def registrations_csv(slug: str) -> ResponseReturnValue:
     }
 
 
-def _event_for_organiser(slug: str) -> Event:
+def event_for_organiser(slug: str) -> Event:
+    """The event, if the logged-in user organises it or is an admin (else a redirect or 403)."""
     event = get_event(get_db(), slug)
     require_role(AccountRole.ORGANISER, event)
     return event
@@ -120,7 +121,8 @@ def _registration_of(event: Event, registration_id: int) -> Registration:
     return registration
 
 
-def _actor(user: User) -> str:
+def organiser_actor(user: User) -> str:
+    """How ``user`` is named in the registrations' history."""
     return f"organiser:{user.email}"[:ACTOR_MAX_LENGTH]
 
 

@@ -17,14 +17,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session as DbSession
-from sqlalchemy.orm import aliased
 
 from confkit.errors import NotFound
 from confkit.models import (
     Affiliation,
     AgendaEntry,
     Event,
-    Organisation,
     Person,
     ProgrammeSession,
     RoleKind,
@@ -35,6 +33,7 @@ from confkit.models import (
     Track,
     Visibility,
 )
+from confkit.organisation_names import organisation_full_names
 
 # Names for the language codes events commonly use; any other code is shown as it is.
 LANGUAGE_NAMES = {
@@ -365,43 +364,13 @@ def _affiliation_labels(db: DbSession, affiliation_ids: set[int]) -> dict[int, s
             Affiliation.id.in_(affiliation_ids)
         )
     ).all()
-    organisations = _with_ancestors(db, {row.organisation_id for row in positions})
+    names = organisation_full_names(db, {row.organisation_id for row in positions})
     return {
-        row.id: _affiliation_label(row.position_title, row.organisation_id, organisations)
+        row.id: ", ".join(
+            part for part in (row.position_title, names.get(row.organisation_id, "")) if part
+        )
         for row in positions
     }
-
-
-def _with_ancestors(db: DbSession, organisation_ids: Iterable[int]) -> dict[int, Organisation]:
-    """The organisations and all their parents by id, read in one recursive query."""
-    # UNION (not UNION ALL) drops rows already seen, so even a cycle someone wrote into the
-    # table by hand ends the recursion.
-    ancestors = (
-        select(Organisation.id, Organisation.parent_id)
-        .where(Organisation.id.in_(set(organisation_ids)))
-        .cte("ancestors", recursive=True)
-    )
-    parent = aliased(Organisation)
-    ancestors = ancestors.union(
-        select(parent.id, parent.parent_id).join(ancestors, parent.id == ancestors.c.parent_id)
-    )
-    found = db.scalars(select(Organisation).where(Organisation.id.in_(select(ancestors.c.id))))
-    return {organisation.id: organisation for organisation in found}
-
-
-def _affiliation_label(
-    position_title: str, organisation_id: int, organisations: dict[int, Organisation]
-) -> str:
-    """Like ``Affiliation.label``, reading the parent chain from ``organisations``, not lazily."""
-    parts = [position_title] if position_title else []
-    seen: set[int] = set()
-    organisation = organisations.get(organisation_id)
-    while organisation is not None and organisation.id not in seen:
-        seen.add(organisation.id)
-        parts.append(organisation.name)
-        parent_id = organisation.parent_id
-        organisation = organisations.get(parent_id) if parent_id is not None else None
-    return ", ".join(parts)
 
 
 def _days(slots: Iterable[ScheduleSlot]) -> tuple[ScheduleDay, ...]:

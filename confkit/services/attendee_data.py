@@ -7,21 +7,20 @@ never commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from confkit import clock
 from confkit.formats.attendees_csv import AttendeeSheet
 from confkit.models import (
     Affiliation,
     Event,
-    Organisation,
     OutboxMessage,
     Person,
     ProgrammeSession,
@@ -30,6 +29,7 @@ from confkit.models import (
     RegistrationStatus,
     SessionRole,
 )
+from confkit.organisation_names import organisation_full_names
 from confkit.schedule import event_zone
 from confkit.services.history import ATTENDEE, record_change
 from confkit.services.seats import (
@@ -182,7 +182,7 @@ def attendee_sheet(db: DbSession, event: Event) -> AttendeeSheet:
         event=event,
         questions=questions,
         registrations=registrations,
-        organisation_names=_organisation_names(db, organisation_ids),
+        organisation_names=organisation_full_names(db, organisation_ids),
         waitlist_positions={r.id: place for place, r in enumerate(waiting, start=1)},
     )
 
@@ -408,37 +408,6 @@ def _roles_at(db: DbSession, person: Person, event: Event) -> Sequence[SessionRo
         .unique()
         .all()
     )
-
-
-def _organisation_names(db: DbSession, organisation_ids: Iterable[int]) -> dict[int, str]:
-    """Each organisation's name with its parents, innermost first, read in one recursive query."""
-    wanted = set(organisation_ids)
-    if not wanted:
-        return {}
-    # UNION (not UNION ALL) drops rows already seen, so even a cycle written into the table by
-    # hand ends the recursion.
-    chain = (
-        select(Organisation.id, Organisation.parent_id, Organisation.name)
-        .where(Organisation.id.in_(wanted))
-        .cte("chain", recursive=True)
-    )
-    parent = aliased(Organisation)
-    chain = chain.union(
-        select(parent.id, parent.parent_id, parent.name).join(chain, parent.id == chain.c.parent_id)
-    )
-    rows = {row.id: (row.parent_id, row.name) for row in db.execute(select(chain))}
-    names: dict[int, str] = {}
-    for organisation_id in wanted:
-        parts: list[str] = []
-        seen: set[int] = set()
-        current: int | None = organisation_id
-        while current is not None and current in rows and current not in seen:
-            seen.add(current)
-            parent_id, name = rows[current]
-            parts.append(name)
-            current = parent_id
-        names[organisation_id] = ", ".join(parts)
-    return names
 
 
 def _affiliation_data(affiliation: Affiliation) -> AffiliationData:

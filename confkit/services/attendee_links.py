@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import NotFound
-from confkit.mail.compose import Notice, compose, mail_host
-from confkit.mail.outbox import enqueue
+from confkit.mail.compose import Notice
+from confkit.mail.notify import notify
 from confkit.models import Registration
 from confkit.services.history import ATTENDEE, record_change
 from confkit.services.signup import new_token
@@ -62,15 +62,6 @@ def renew_token(
         from_status=registration.status,
     )
     # A person registered by the organisers may have no address: the new page is still shown.
-    if registration.person.email:
-        mail = compose(Notice.NEW_LINK, registration, base_url=base_url)
-        enqueue(
-            db,
-            mail,
-            kind=Notice.NEW_LINK.value,
-            host=mail_host(base_url),
-            now=stamp,
-            registration=registration,
-        )
+    notify(db, registration, Notice.NEW_LINK, base_url=base_url, now=stamp)
     db.flush()
     return registration

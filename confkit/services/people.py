@@ -25,6 +25,7 @@ from confkit.models import (
     ProgrammeSession,
     SessionRole,
 )
+from confkit.organisation_names import full_names
 from confkit.services.checks import Problems
 from confkit.services.common import UNSET, Unset, as_enum, resolve, savepoint
 from confkit.services.sequence import touch_sessions
@@ -131,21 +132,10 @@ class OrganisationChoice:
 def organisation_choices(db: DbSession) -> list[OrganisationChoice]:
     """Every organisation with its full name ("Department X, Ministry Y"), sorted by that name,
     read in one query however deep the departments go."""
-    rows = db.execute(select(Organisation.id, Organisation.name, Organisation.parent_id)).all()
-    by_id = {row.id: row for row in rows}
-
-    def full_name(organisation_id: int) -> str:
-        names: list[str] = []
-        seen: set[int] = set()
-        current = by_id.get(organisation_id)
-        # ``seen`` ends a cycle someone wrote into the table by hand.
-        while current is not None and current.id not in seen:
-            seen.add(current.id)
-            names.append(current.name)
-            current = by_id.get(current.parent_id) if current.parent_id is not None else None
-        return ", ".join(names)
-
-    choices = [OrganisationChoice(row.id, full_name(row.id)) for row in rows]
+    rows = db.execute(select(Organisation.id, Organisation.parent_id, Organisation.name))
+    organisations = {row.id: (row.parent_id, row.name) for row in rows}
+    names = full_names(organisations, organisations)
+    choices = [OrganisationChoice(key, name) for key, name in names.items()]
     return sorted(choices, key=lambda choice: (choice.full_name.casefold(), choice.id))
 
 

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import CapacityError, ValidationError
-from confkit.mail.compose import Notice, compose, mail_host
-from confkit.mail.outbox import enqueue
+from confkit.mail.compose import Notice
+from confkit.mail.notify import notify
 from confkit.models import (
     Event,
     Registration,
@@ -472,15 +472,5 @@ def _set_status(registration: Registration, status: RegistrationStatus, stamp: d
 def _notify(
     db: DbSession, registration: Registration, notice: Notice, base_url: str, stamp: datetime
 ) -> None:
-    if not registration.person.email:
-        return
     position = waitlist_position(db, registration) if notice is Notice.WAITLISTED else None
-    mail = compose(notice, registration, base_url=base_url, waitlist_position=position)
-    enqueue(
-        db,
-        mail,
-        kind=notice.value,
-        host=mail_host(base_url),
-        now=stamp,
-        registration=registration,
-    )
+    notify(db, registration, notice, base_url=base_url, now=stamp, waitlist_position=position)

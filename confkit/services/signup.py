@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import ValidationError
-from confkit.mail.compose import Notice, compose, mail_host
-from confkit.mail.outbox import enqueue
+from confkit.mail.compose import Notice
+from confkit.mail.notify import notify
 from confkit.models import (
     Affiliation,
     Delegation,
@@ -400,7 +400,4 @@ def _remind(db: DbSession, registration: Registration, base_url: str, stamp: dat
 def _mail(
     db: DbSession, registration: Registration, notice: Notice, base_url: str, stamp: datetime
 ) -> None:
-    mail = compose(notice, registration, base_url=base_url)
-    enqueue(
-        db, mail, kind=notice.value, host=mail_host(base_url), now=stamp, registration=registration
-    )
+    notify(db, registration, notice, base_url=base_url, now=stamp)

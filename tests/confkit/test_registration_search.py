@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from sqlalchemy.orm import Session as DbSession
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session as DbSession
 from confkit import ValidationError, services
 from confkit.models import Event, Registration, RegistrationStatus
 from confkit.services.registration_search import filter_registrations
+from tests.factories import FIXED_NOW
 
 Status = RegistrationStatus
 
@@ -152,3 +154,70 @@ def test_bad_filter_values_are_all_named(
         "delegation",
         "text",
     }
+
+
+# Order and pages
+
+
+@pytest.mark.parametrize(
+    ("order", "descending", "expected"),
+    [
+        ("name", False, ["Aliyev", "Babayeva", "Huseynov", "Karimova"]),
+        ("name", True, ["Karimova", "Huseynov", "Babayeva", "Aliyev"]),
+        # A registration's life: unconfirmed, confirmed, waitlisted; names break the ties.
+        ("status", False, ["Karimova", "Aliyev", "Babayeva", "Huseynov"]),
+        ("category", True, ["Babayeva", "Aliyev", "Huseynov", "Karimova"]),
+        # Without an organisation last, whichever the direction.
+        ("organisation", False, ["Babayeva", "Aliyev", "Huseynov", "Karimova"]),
+        ("organisation", True, ["Aliyev", "Huseynov", "Babayeva", "Karimova"]),
+    ],
+)
+def test_the_list_can_be_sorted(
+    db: DbSession, forum: Event, order: str, descending: bool, expected: list[str]
+) -> None:
+    found = filter_registrations(db, forum, order=order, descending=descending)
+
+    assert names(list(found.registrations)) == expected
+
+
+def test_the_registered_order_follows_the_time_of_registration(
+    db: DbSession,
+    open_event_for_registration: Callable[..., Event],
+    make_registration: Callable[..., Registration],
+) -> None:
+    event = open_event_for_registration(capacity=None)
+    for hours, family_name in [(3, "Early"), (1, "Earliest"), (5, "Late")]:
+        make_registration(event, family_name=family_name, now=FIXED_NOW + timedelta(hours=hours))
+
+    found = filter_registrations(db, event, order="registered", descending=True)
+
+    assert names(list(found.registrations)) == ["Late", "Early", "Earliest"]
+
+
+def test_pages_hold_per_page_registrations_and_count_every_match(
+    db: DbSession, forum: Event
+) -> None:
+    first = filter_registrations(db, forum, per_page=3)
+    second = filter_registrations(db, forum, per_page=3, page=2)
+    beyond = filter_registrations(db, forum, per_page=3, page=3)
+    confirmed = filter_registrations(db, forum, status="confirmed", per_page=1, page=2)
+
+    assert names(list(first.registrations)) == ["Aliyev", "Babayeva", "Huseynov"]
+    assert names(list(second.registrations)) == ["Karimova"]
+    assert (first.matching, first.pages, second.page) == (4, 2, 2)
+    assert list(beyond.registrations) == []
+    assert names(list(confirmed.registrations)) == ["Babayeva"]
+    assert (confirmed.matching, confirmed.pages) == (2, 2)
+
+
+def test_an_unpaged_search_is_one_page(db: DbSession, forum: Event) -> None:
+    found = filter_registrations(db, forum)
+
+    assert (found.pages, found.matching) == (1, 4)
+
+
+def test_bad_orders_and_pages_are_named(db: DbSession, forum: Event) -> None:
+    with pytest.raises(ValidationError) as raised:
+        filter_registrations(db, forum, order="shoe size", page=0, per_page=10_000)
+
+    assert raised.value.fields == {"order", "page", "per_page"}

@@ -18,6 +18,7 @@ from confkit.models import Event, Registration, RegistrationStatus
 from tests.factories import FIXED_NOW
 from tests.webapp.test_admin_auth import account, log_in
 from tests.webapp.test_registration_pages import csrf_token, mails_to, text, words
+from webapp.admin import registration_forms
 
 Status = RegistrationStatus
 ORGANISER = "aysel@example.org"
@@ -191,6 +192,70 @@ def test_bad_filter_values_are_explained(
     assert response.status_code == 400
     assert message in words(response)
     assert "These filters cannot be used" in words(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?order=shoe", "Sort by: Not a valid choice."),
+        ("?direction=sideways", "Direction: Not a valid choice."),
+        ("?page=two", "Page: Not a valid integer value."),
+        ("?page=0", "page: must be a whole number from 1 to"),
+    ],
+)
+def test_bad_orders_and_pages_are_explained(
+    organiser: FlaskClient, forum: Event, query: str, message: str
+) -> None:
+    response = organiser.get(list_path(forum, query))
+
+    assert response.status_code == 400
+    assert message in words(response)
+
+
+def test_column_headings_sort_the_list_and_keep_the_filters(
+    organiser: FlaskClient, forum: Event, make_registration: Callable[..., Registration]
+) -> None:
+    forum.capacity = None
+    for family_name in ["Babayeva", "Aliyev", "Huseynov"]:
+        make_registration(forum, family_name=family_name, given_name="X")
+
+    by_name = organiser.get(list_path(forum, "?status=confirmed"))
+    descending_link = re.search(r'<a href="([^"]*order=name[^"]*)">Name</a>', text(by_name))
+    assert descending_link is not None
+    link = descending_link.group(1).replace("&amp;", "&")
+    assert "status=confirmed" in link
+    assert "direction=desc" in link
+    reversed_page = organiser.get(link)
+
+    shown = re.findall(r"(Aliyev|Babayeva|Huseynov), X", words(reversed_page))
+    assert shown == ["Huseynov", "Babayeva", "Aliyev"]
+    assert 'aria-sort="descending"' in text(reversed_page)
+
+
+def test_long_lists_are_paged_with_previous_and_next_links(
+    organiser: FlaskClient,
+    forum: Event,
+    make_registration: Callable[..., Registration],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(registration_forms, "REGISTRATIONS_PER_PAGE", 2)
+    forum.capacity = None
+    for family_name in ["Aliyev", "Babayeva", "Huseynov", "Karimova", "Mammadov"]:
+        make_registration(forum, family_name=family_name, given_name="X")
+
+    first = organiser.get(list_path(forum, "?text=x"))
+    second = organiser.get(list_path(forum, "?text=x&page=2"))
+    past = organiser.get(list_path(forum, "?text=x&page=9"))
+
+    assert "Page 1 of 3 (5 registrations)" in words(first)
+    assert re.findall(r"(\w+), X", words(first)) == ["Aliyev", "Babayeva"]
+    assert 'rel="next"' in text(first)
+    assert 'rel="prev"' not in text(first)
+    assert re.findall(r"(\w+), X", words(second)) == ["Huseynov", "Karimova"]
+    assert "page=3" in text(second)
+    assert "text=x" in text(second)
+    assert past.status_code == 200
+    assert "This page is past the last one. Go to page 3" in words(past)
 
 
 # Actions

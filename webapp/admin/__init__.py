@@ -19,4 +19,10 @@ def keep_private(response: Response) -> Response:
     return response
 
 
-from webapp.admin import announcement_routes, dashboard_routes, registration_routes, routes  # noqa: E402, F401  (registers the routes on bp)
+from webapp.admin import (  # noqa: E402, F401  (registers the routes and filters on bp)
+    announcement_routes,
+    dashboard_routes,
+    filters,
+    registration_routes,
+    routes,
+)

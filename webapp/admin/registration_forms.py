@@ -20,9 +20,11 @@ from wtforms.validators import Optional, ValidationError
 
 from confkit.models import Delegation, OrganisationKind, RegistrationCategory, RegistrationStatus
 from confkit.services.registration_actions import RegistrationAction
+from confkit.services.registration_search import RegistrationOrder
 from webapp.admin.auth import safe_next
 
 ANY = SelectChoice("", "Any")
+REGISTRATIONS_PER_PAGE = 100
 
 
 def _labelled(values: Iterable[str]) -> list[SelectChoice]:
@@ -69,6 +71,31 @@ class RegistrationFilterForm(FlaskForm):
             for name, messages in self.errors.items()
             for message in messages
         ]
+
+
+class RegistrationListForm(RegistrationFilterForm):
+    """The filters plus the list's order and page, all from the query string."""
+
+    order = SelectField(
+        "Sort by",
+        choices=[SelectChoice(o.value, o.value.capitalize()) for o in RegistrationOrder],
+        default=RegistrationOrder.NAME.value,
+    )
+    direction = SelectField(
+        "Direction",
+        choices=[SelectChoice("asc", "Ascending"), SelectChoice("desc", "Descending")],
+        default="asc",
+    )
+    page = IntegerField("Page", validators=[Optional()])
+
+    def listing(self) -> dict[str, Any]:
+        """The service's keyword arguments for the order and the page."""
+        return {
+            "order": self.order.data or RegistrationOrder.NAME,
+            "descending": self.direction.data == "desc",
+            "page": self.page.data if self.page.data is not None else 1,
+            "per_page": REGISTRATIONS_PER_PAGE,
+        }
 
 
 class RegistrationActionForm(FlaskForm):

@@ -6,7 +6,7 @@ Every page is for the event's organisers and the admins only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from flask import abort, render_template, request, url_for
@@ -21,7 +21,11 @@ from confkit.services.registration_actions import RegistrationAction, apply_acti
 from confkit.services.registration_search import filter_registrations
 from webapp.admin import bp
 from webapp.admin.auth import require_role
-from webapp.admin.registration_forms import RegistrationActionForm, RegistrationFilterForm
+from webapp.admin.registration_forms import (
+    RegistrationActionForm,
+    RegistrationFilterForm,
+    RegistrationListForm,
+)
 from webapp.database import get_db
 from webapp.feeds.settings import feed_settings
 
@@ -33,11 +37,11 @@ ACTOR_MAX_LENGTH: Final = 200
 def registrations(slug: str) -> ResponseReturnValue:
     """The event's registrations, filtered by the query string, with the counts and seats."""
     event = event_for_organiser(slug)
-    form = RegistrationFilterForm(request.args, delegations=event.delegations)
+    form = RegistrationListForm(request.args, delegations=event.delegations)
     if not form.validate():
         return _list_page(event, form, problems=form.problems())
     try:
-        found = filter_registrations(get_db(), event, **form.filters())
+        found = filter_registrations(get_db(), event, **form.filters(), **form.listing())
     except ValidationError as error:
         return _list_page(event, form, problems=[str(p) for p in error.problems])
     return render_template(
@@ -45,6 +49,7 @@ def registrations(slug: str) -> ResponseReturnValue:
         event=event,
         form=form,
         found=found,
+        list_url=_list_url(event),
         action_form=RegistrationActionForm(formdata=None, back=request.full_path),
         actions=list(RegistrationAction),
     )
@@ -130,9 +135,30 @@ def _list_page(
     event: Event, form: RegistrationFilterForm, *, problems: Sequence[str]
 ) -> ResponseReturnValue:
     page = render_template(
-        "admin/registrations/list.html", event=event, form=form, found=None, problems=problems
+        "admin/registrations/list.html",
+        event=event,
+        form=form,
+        found=None,
+        problems=problems,
+        list_url=_list_url(event),
     )
     return page, 400
+
+
+def _list_url(event: Event) -> Callable[..., str]:
+    """A function giving the list's address with this request's query changed by its keywords
+    (a keyword set to None drops that parameter): for sort links and page links."""
+
+    def changed(**changes: object) -> str:
+        query = request.args.to_dict()
+        for name, value in changes.items():
+            if value is None:
+                query.pop(name, None)
+            else:
+                query[name] = str(value)
+        return url_for(".registrations", slug=event.slug, **query)
+
+    return changed
 
 
 def _outcome_page(

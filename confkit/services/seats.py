@@ -193,6 +193,38 @@ def approve_registration(
     return registration
 
 
+def place_registration(
+    db: DbSession,
+    registration: Registration,
+    *,
+    actor: str,
+    base_url: str,
+    notify_attendee: bool = True,
+    now: datetime | None = None,
+) -> Registration:
+    """An organiser places an unconfirmed registration they added: a seat if one is free, else
+    the waiting list, under the same lock as every other seat decision. The registration window
+    and mode do not apply to the organisers' own additions. The attendee is mailed their link
+    (and ticket) unless ``notify_attendee`` is False. Raises ValidationError for a registration
+    that is not unconfirmed, CapacityError when full and the event keeps no waiting list."""
+    _lock_and_reload(db, registration)
+    _require(registration, {RegistrationStatus.UNCONFIRMED}, "placed")
+    stamp = now or clock.now()
+    notice = _take_seat_or_wait(db, registration, stamp, base_url=base_url)
+    registration.confirm_by = None
+    record_change(
+        db,
+        registration,
+        actor=actor,
+        action="place",
+        at=stamp,
+        from_status=RegistrationStatus.UNCONFIRMED,
+    )
+    if notify_attendee:
+        _notify(db, registration, notice, base_url, stamp)
+    return registration
+
+
 def reject_registration(
     db: DbSession,
     registration: Registration,

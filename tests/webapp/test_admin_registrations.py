@@ -423,3 +423,124 @@ def test_the_csv_download(
     body = response.get_data().decode("utf-8-sig")
     assert body.startswith("Given name,Family name,")
     assert re.search(r"^Rashad,Aliyev,", body, re.MULTILINE)
+
+
+# Registering someone by hand
+
+
+def by_hand(client: FlaskClient, event: Event, **fields: str) -> TestResponse:
+    path = f"/admin/events/{event.slug}/registrations/new"
+    data = {
+        "csrf_token": csrf_token(client, path),
+        "given_name": "İlqar",
+        "family_name": "Ağayev",
+        "email": "ilqar@example.org",
+        "category": "speaker",
+        "notify_attendee": "y",
+    }
+    data.update(fields)
+    return client.post(path, data=data)
+
+
+def test_an_organiser_registers_someone_by_hand_who_gets_a_seat_and_a_mail(
+    organiser: FlaskClient, db: DbSession, forum: Event
+) -> None:
+    response = by_hand(
+        organiser,
+        forum,
+        organisation="new",
+        organisation_name="Ministry of Defence",
+        organisation_kind="government",
+        organisation_country="AZ",
+        position="Colonel",
+    )
+
+    assert response.status_code == 303
+    (registration,) = forum.registrations
+    assert response.headers["Location"] == detail_path(registration)
+    assert registration.status is Status.CONFIRMED
+    assert registration.category.value == "speaker"
+    assert registration.affiliation is not None
+    assert registration.affiliation.organisation.name == "Ministry of Defence"
+    assert registration.changes[-1].actor == f"organiser:{ORGANISER}"
+    assert [m.recipient for m in mails_to(db, "ilqar@example.org")] == ["ilqar@example.org"]
+    assert "Ağayev, İlqar" in words(organiser.get(list_path(forum)))
+
+
+def test_a_full_event_puts_a_hand_registration_on_the_waiting_list(
+    organiser: FlaskClient, forum: Event, make_registration: Callable[..., Registration]
+) -> None:
+    make_registration(forum)
+    make_registration(forum)
+
+    response = by_hand(organiser, forum, notify_attendee="")
+
+    assert response.status_code == 303
+    added = [r for r in forum.registrations if r.person.family_name == "Ağayev"]
+    assert [r.status for r in added] == [Status.WAITLISTED]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"family_name": ""}, "Family name"),
+        ({"email": "not an address"}, "Email address (optional)"),
+        ({"category": "vip"}, "Not a valid choice"),
+        ({"organisation": "9999999"}, "no organisation with id 9999999"),
+        ({"organisation": "<script>"}, "is not one of the choices"),
+        (
+            {"organisation": "new", "organisation_name": "", "organisation_kind": ""},
+            "Name of a new",
+        ),
+        ({"csrf_token": ""}, "The page was open too long"),
+    ],
+)
+def test_bad_hand_registrations_are_explained_and_save_nothing(
+    organiser: FlaskClient, forum: Event, fields: dict[str, str], message: str
+) -> None:
+    response = by_hand(organiser, forum, **fields)
+
+    assert response.status_code == 400
+    assert message in words(response)
+    assert "The registration was not saved." in words(response)
+    assert forum.registrations == []
+    assert 'value="İlqar"' in text(response) or fields.get("given_name") == ""
+
+
+def test_an_address_already_registered_is_named_on_the_form(
+    organiser: FlaskClient, forum: Event, make_registration: Callable[..., Registration]
+) -> None:
+    make_registration(forum, email="ilqar@example.org")
+
+    response = by_hand(organiser, forum)
+
+    assert response.status_code == 400
+    assert "ilqar@example.org is already registered for this event" in words(response)
+
+
+def test_a_full_event_without_a_waiting_list_says_so_on_the_form(
+    client: FlaskClient,
+    db: DbSession,
+    open_event_for_registration: Callable[..., Event],
+    make_registration: Callable[..., Registration],
+) -> None:
+    event = open_event_for_registration(capacity=1, waitlist=False, slug="closed-list")
+    make_registration(event)
+    account(db, "kamran@example.org", "organiser", event)
+    log_in(client, "kamran@example.org")
+
+    response = by_hand(client, event)
+
+    assert response.status_code == 400
+    assert "all 1 seats are taken" in words(response)
+
+
+def test_only_the_events_organisers_may_register_someone_by_hand(
+    client: FlaskClient, db: DbSession, forum: Event
+) -> None:
+    path = "/admin/events/forum/registrations/new"
+    assert client.get(path).status_code == 302
+    account(db, "door@example.org", "checkin", forum)
+    log_in(client, "door@example.org")
+    assert client.get(path).status_code == 403
+    assert client.post(path, data={"family_name": "X"}).status_code == 403

@@ -3,11 +3,12 @@ the announcement."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -18,10 +19,26 @@ from wtforms import (
 )
 from wtforms.validators import Optional, ValidationError
 
-from confkit.models import Delegation, OrganisationKind, RegistrationCategory, RegistrationStatus
+from confkit.errors import Problem
+from confkit.models import (
+    Delegation,
+    Event,
+    OrganisationKind,
+    RegistrationCategory,
+    RegistrationStatus,
+)
+from confkit.services.people import OrganisationChoice
 from confkit.services.registration_actions import RegistrationAction
+from confkit.services.registration_by_hand import RegistrationByHand
 from confkit.services.registration_search import RegistrationOrder
+from confkit.services.signup import NewOrganisation
 from webapp.admin.auth import safe_next
+from webapp.registration.forms import (
+    NEW_ORGANISATION,
+    ORGANISATION_KIND_LABELS,
+    country_choices,
+    delegation_choices,
+)
 
 ANY = SelectChoice("", "Any")
 REGISTRATIONS_PER_PAGE = 100
@@ -128,3 +145,96 @@ class AnnouncementForm(RegistrationFilterForm):
     body = TextAreaField("Message")
     send = HiddenField()
     edit = HiddenField()
+
+
+class RegistrationByHandForm(FlaskForm):
+    """A person an organiser registers: any category, no consent or questions, seated at once."""
+
+    honorific = StringField("Honorific (H.E., Dr, Colonel…)")
+    given_name = StringField("Given name")
+    family_name = StringField("Family name")
+    email = StringField("Email address (optional)")
+    organisation = SelectField("Organisation", default="", validate_choice=False)
+    organisation_name = StringField("Name of a new organisation")
+    organisation_kind = SelectField(
+        "Kind of the new organisation", default="", validate_choice=False
+    )
+    organisation_country = SelectField(
+        "Country of the new organisation", default="", validate_choice=False
+    )
+    position = StringField("Position")
+    category = SelectField(
+        "Category",
+        choices=[SelectChoice(c.value, c.value.capitalize()) for c in RegistrationCategory],
+        default=RegistrationCategory.DELEGATE.value,
+    )
+    delegation = SelectField("Delegation", default="", validate_choice=False)
+    notify_attendee = BooleanField("Mail the person their link and ticket", default=True)
+
+    def offer_choices(self, organisations: Sequence[OrganisationChoice], event: Event) -> None:
+        """Fill the lists read from the database, to show or check the form."""
+        self.organisation.choices = [
+            SelectChoice("", "None"),
+            SelectChoice(NEW_ORGANISATION, "A new organisation: named below"),
+            *(SelectChoice(str(o.id), o.full_name) for o in organisations),
+        ]
+        self.organisation_kind.choices = [
+            SelectChoice("", "—"),
+            *(SelectChoice(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()),
+        ]
+        self.organisation_country.choices = [SelectChoice("", "—"), *country_choices()]
+        self.delegation.choices = [SelectChoice("", "None"), *delegation_choices(event.delegations)]
+
+    def validate_organisation(self, field: SelectField) -> None:
+        if field.data not in ("", NEW_ORGANISATION) and not _is_whole_number(field.data):
+            raise ValidationError("is not one of the choices")
+
+    def validate_delegation(self, field: SelectField) -> None:
+        if field.data and not _is_whole_number(field.data):
+            raise ValidationError("is not one of the choices")
+
+    def details(self) -> RegistrationByHand:
+        """What the organiser entered, as confkit's register_by_hand takes it."""
+        chosen = self.organisation.data or ""
+        new_name = (self.organisation_name.data or "").strip()
+        new_organisation = None
+        if chosen == NEW_ORGANISATION or new_name:
+            new_organisation = NewOrganisation(
+                name=new_name,
+                kind=self.organisation_kind.data or "",
+                country=self.organisation_country.data or None,
+            )
+        return RegistrationByHand(
+            given_name=self.given_name.data or "",
+            family_name=self.family_name.data or "",
+            email=self.email.data or None,
+            honorific=self.honorific.data or "",
+            category=self.category.data or "",
+            organisation_id=int(chosen) if _is_whole_number(chosen) else None,
+            new_organisation=new_organisation,
+            position=self.position.data or "",
+            delegation_id=int(self.delegation.data) if self.delegation.data else None,
+            notify_attendee=bool(self.notify_attendee.data),
+        )
+
+    def show_problems(self, problems: Iterable[Problem]) -> list[str]:
+        """Put each problem next to the field it names; return the messages that name none."""
+        fields = {
+            "person": self.family_name,
+            "name": self.organisation_name,
+            "kind": self.organisation_kind,
+            "country": self.organisation_country,
+        }
+        unplaced: list[str] = []
+        for problem in problems:
+            field = self._fields.get(problem.field) or fields.get(problem.field)
+            if field is None or problem.field == "csrf_token":
+                unplaced.append(problem.message)
+            else:
+                field.errors = [*field.errors, problem.message]
+        return unplaced
+
+
+def _is_whole_number(value: str | None) -> bool:
+    # A database id as a select option sends it: ASCII digits, within a sane length.
+    return bool(value) and value.isascii() and value.isdigit() and len(value) <= 18

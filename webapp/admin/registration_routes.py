@@ -9,20 +9,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from flask import abort, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 
-from confkit.errors import ValidationError
+from confkit.errors import CapacityError, ValidationError
 from confkit.formats.attendees_csv import render_attendees_csv
 from confkit.models import AccountRole, Event, Registration, User
 from confkit.services import get_event
 from confkit.services.attendee_data import attendee_data, attendee_sheet
+from confkit.services.people import organisation_choices
 from confkit.services.registration_actions import RegistrationAction, apply_action
+from confkit.services.registration_by_hand import register_by_hand
 from confkit.services.registration_search import filter_registrations
 from webapp.admin import bp
 from webapp.admin.auth import require_role
 from webapp.admin.registration_forms import (
     RegistrationActionForm,
+    RegistrationByHandForm,
     RegistrationFilterForm,
     RegistrationListForm,
 )
@@ -79,11 +83,9 @@ def registration_actions(slug: str) -> ResponseReturnValue:
     form = RegistrationActionForm()
     back = form.back_to(url_for(".registrations", slug=event.slug))
     if not form.validate():
-        problems = (
-            ["The page was open too long, or the form did not come from this site."]
-            if form.csrf_token.errors
-            else [str(m) for messages in form.errors.values() for m in messages]
-        )
+        problems = _stale_form(form) or [
+            str(m) for messages in form.errors.values() for m in messages
+        ]
         return _outcome_page(event, back, problems=problems, status=400)
     try:
         outcome = apply_action(
@@ -98,6 +100,34 @@ def registration_actions(slug: str) -> ResponseReturnValue:
         return _outcome_page(event, back, problems=[str(p) for p in error.problems], status=400)
     # 200, not a redirect: the page reports this request's outcome and is not worth a bookmark.
     return _outcome_page(event, back, outcome=outcome)
+
+
+@bp.route("/events/<slug>/registrations/new", methods=["GET", "POST"])
+def add_registration_by_hand(slug: str) -> ResponseReturnValue:
+    """Register a person by hand: seated at once if a seat is free, else on the waiting list."""
+    event = get_event(get_db(), slug)
+    user = require_role(AccountRole.ORGANISER, event)
+    form = RegistrationByHandForm()
+    form.offer_choices(organisation_choices(get_db()), event)
+    if not form.is_submitted():
+        return _by_hand_page(event, form)
+    if not form.validate():
+        return _by_hand_page(event, form, problems=_stale_form(form), status=400)
+    try:
+        registration = register_by_hand(
+            get_db(),
+            event,
+            form.details(),
+            actor=organiser_actor(user),
+            base_url=feed_settings().base_url,
+        )
+    except ValidationError as error:
+        return _by_hand_page(event, form, problems=form.show_problems(error.problems), status=400)
+    except CapacityError as refusal:
+        return _by_hand_page(event, form, problems=[str(refusal)], status=400)
+    return redirect(
+        url_for(".registration_detail", slug=event.slug, registration_id=registration.id), 303
+    )
 
 
 @bp.get("/events/<slug>/registrations.csv")
@@ -159,6 +189,26 @@ def _list_url(event: Event) -> Callable[..., str]:
         return url_for(".registrations", slug=event.slug, **query)
 
     return changed
+
+
+def _stale_form(form: FlaskForm) -> list[str]:
+    """What to say when the CSRF check failed (nothing otherwise): its field is not shown."""
+    if form.csrf_token.errors:
+        return ["The page was open too long, or the form did not come from this site."]
+    return []
+
+
+def _by_hand_page(
+    event: Event,
+    form: RegistrationByHandForm,
+    *,
+    problems: Sequence[str] = (),
+    status: int = 200,
+) -> ResponseReturnValue:
+    page = render_template(
+        "admin/registrations/new.html", event=event, form=form, problems=problems
+    )
+    return page, status
 
 
 def _outcome_page(

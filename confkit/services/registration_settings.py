@@ -280,6 +280,16 @@ def answer_count(db: DbSession, question: RegistrationQuestion) -> int:
     return sum(1 for given in answers if isinstance(given, dict) and question.key in given)
 
 
+def answer_counts(db: DbSession, event: Event) -> dict[str, int]:
+    """How many registrations answered each of the event's questions, by key."""
+    counts = {question.key: 0 for question in event.questions}
+    for given in db.scalars(select(Registration.answers).where(Registration.event_id == event.id)):
+        for key in given if isinstance(given, dict) else ():
+            if key in counts:
+                counts[key] += 1
+    return counts
+
+
 def _people(number: int) -> str:
     return "1 person" if number == 1 else f"{number} people"
 

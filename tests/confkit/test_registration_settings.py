@@ -27,6 +27,7 @@ from confkit.services.registration_settings import (
     add_invitation_code,
     add_question,
     answer_count,
+    answer_counts,
     check_invitation_code,
     configure_registration,
     move_question,
@@ -492,3 +493,20 @@ def test_a_bad_capacity_or_setting_changes_nothing(db: DbSession, event: Event) 
     assert (event.capacity, event.consent_text) == (None, "")
     save_registration_settings(db, event, capacity=None, waitlist_enabled=False, base_url=BASE_URL)
     assert (event.capacity, event.waitlist_enabled) == (None, False)
+
+
+def test_answers_are_counted_for_every_question_of_the_event(
+    db: DbSession,
+    open_event: Event,
+    open_event_for_registration: Callable[..., Event],
+    make_registration: Callable[..., Registration],
+) -> None:
+    add_question(db, open_event, key="diet", label="Diet", kind="short_text")
+    add_question(db, open_event, key="badge", label="Badge", kind="checkbox")
+    make_registration(open_event, answers={"diet": "None", "badge": "y"})
+    make_registration(open_event, answers={"diet": "Vegan"})
+    elsewhere = open_event_for_registration(capacity=None)
+    add_question(db, elsewhere, key="diet", label="Diet", kind="short_text")
+    make_registration(elsewhere, answers={"diet": "Fish"})
+
+    assert answer_counts(db, open_event) == {"diet": 2, "badge": 1}

@@ -10,10 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
-from confkit.errors import NotFound
+from confkit.errors import NotFound, ValidationError
 from confkit.models import (
     Event,
     ProgrammeSession,
@@ -362,6 +363,79 @@ def update_track(
         _apply(track, values)
         track.event.programme_changed_at = stamp
     return track
+
+
+def list_venues(db: DbSession) -> Sequence[Venue]:
+    """Every venue, by name then city."""
+    return db.scalars(select(Venue).order_by(Venue.name, Venue.city, Venue.id)).all()
+
+
+def move_room(db: DbSession, room: Room, *, by: int, now: datetime | None = None) -> Room:
+    """Move a room ``by`` places in its event's order (negative: earlier), stopping at either
+    end; the rooms are numbered 0, 1, 2, ... afterwards."""
+    _move(room.event.rooms, room, by)
+    room.event.programme_changed_at = now or clock.now()
+    db.flush()
+    return room
+
+
+def move_track(db: DbSession, track: Track, *, by: int, now: datetime | None = None) -> Track:
+    """Move a track ``by`` places in its event's order (negative: earlier), stopping at either
+    end; the tracks are numbered 0, 1, 2, ... afterwards."""
+    _move(track.event.tracks, track, by)
+    track.event.programme_changed_at = now or clock.now()
+    db.flush()
+    return track
+
+
+def remove_room(db: DbSession, room: Room, *, now: datetime | None = None) -> None:
+    """Delete a room no session uses, cancelled ones included (they stay published).
+    Raises ValidationError (field ``room``) naming the sessions that use it."""
+    event = room.event
+    try:
+        # The database refuses to delete a room a session refers to, even one put there by
+        # another transaction a moment ago: that is the check.
+        with db.begin_nested():
+            db.delete(room)
+            db.flush()
+    except IntegrityError:
+        _refuse_when_used(db, ProgrammeSession.room_id == room.id, "room")
+        raise
+    db.expire(event, ["rooms"])
+    event.programme_changed_at = now or clock.now()
+    db.flush()
+
+
+def remove_track(db: DbSession, track: Track, *, now: datetime | None = None) -> None:
+    """Delete a track no session belongs to, cancelled ones included: their feeds name it.
+    Raises ValidationError (field ``track``) naming the sessions in it."""
+    _refuse_when_used(db, ProgrammeSession.track_id == track.id, "track")
+    event = track.event
+    with db.begin_nested():
+        db.delete(track)
+        db.flush()
+    db.expire(event, ["tracks"])
+    event.programme_changed_at = now or clock.now()
+    db.flush()
+
+
+def _refuse_when_used(db: DbSession, condition: ColumnElement[bool], field: str) -> None:
+    titles = db.scalars(
+        select(ProgrammeSession.title).where(condition).order_by(ProgrammeSession.starts_at)
+    ).all()
+    if titles:
+        named = ", ".join(f"{title!r}" for title in titles[:5])
+        more = f" and {len(titles) - 5} more" if len(titles) > 5 else ""
+        raise ValidationError.single(field, f"is used by sessions: {named}{more}")
+
+
+def _move(items: Sequence[Room] | Sequence[Track], item: Room | Track, by: int) -> None:
+    # By position, not by the list's order, which a move earlier in the transaction left stale.
+    ordered: list[Room | Track] = sorted(items, key=lambda each: (each.position, each.id))
+    index = ordered.index(item)
+    ordered.insert(max(0, min(len(ordered) - 1, index + by)), ordered.pop(index))
+    for position, each in enumerate(ordered):
+        each.position = position
 
 
 def _sessions_where(db: DbSession, condition: ColumnElement[bool]) -> list[ProgrammeSession]:

@@ -2,7 +2,8 @@
 and invitation codes.
 
 Every function takes the caller's database session, flushes, and never commits. The capacity is
-changed with ``confkit.services.seats.set_capacity``, which gives new seats to the waiting list.
+changed with ``confkit.services.seats.set_capacity``, which gives new seats to the waiting list;
+``save_registration_settings`` changes it together with the other settings.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from confkit.models import (
     Event,
     InvitationCode,
     QuestionKind,
+    Registration,
     RegistrationCategory,
     RegistrationMode,
     RegistrationQuestion,
 )
 from confkit.services.checks import Problems
 from confkit.services.common import UNSET, Unset, as_enum, savepoint
+from confkit.services.seats import set_capacity
 
 # What the public form offers when the organisers have not chosen.
 DEFAULT_PUBLIC_CATEGORIES = (
@@ -63,6 +66,72 @@ def configure_registration(
     when the event ends (``confkit.registration_window``). Raises ValidationError naming every
     problem."""
     problems = Problems()
+    values = _checked_settings(
+        problems,
+        event,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        mode=mode,
+        waitlist_enabled=waitlist_enabled,
+        categories=categories,
+        consent_text=consent_text,
+    )
+    problems.raise_if_any()
+    _apply_settings(db, event, values, now or clock.now())
+    return event
+
+
+def save_registration_settings(
+    db: DbSession,
+    event: Event,
+    *,
+    base_url: str,
+    capacity: int | None | Unset = UNSET,
+    opens_at: datetime | None | Unset = UNSET,
+    closes_at: datetime | None | Unset = UNSET,
+    mode: RegistrationMode | str | Unset = UNSET,
+    waitlist_enabled: bool | Unset = UNSET,
+    categories: Sequence[RegistrationCategory | str] | Unset = UNSET,
+    consent_text: str | Unset = UNSET,
+    now: datetime | None = None,
+) -> list[Registration]:
+    """``configure_registration`` and a new capacity (None: no limit) at once, checked together:
+    nothing changes unless everything is valid. The capacity goes through
+    ``seats.set_capacity``, so the seats it frees go to the waiting list in order. Returns the
+    registrations promoted. Raises ValidationError naming every problem."""
+    problems = Problems()
+    values = _checked_settings(
+        problems,
+        event,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        mode=mode,
+        waitlist_enabled=waitlist_enabled,
+        categories=categories,
+        consent_text=consent_text,
+    )
+    if not isinstance(capacity, Unset):
+        problems.not_negative("capacity", capacity)
+    problems.raise_if_any()
+    stamp = now or clock.now()
+    _apply_settings(db, event, values, stamp)
+    if isinstance(capacity, Unset) or capacity == event.capacity:
+        return []
+    return set_capacity(db, event, capacity, base_url=base_url, now=stamp)
+
+
+def _checked_settings(
+    problems: Problems,
+    event: Event,
+    *,
+    opens_at: datetime | None | Unset = UNSET,
+    closes_at: datetime | None | Unset = UNSET,
+    mode: RegistrationMode | str | Unset = UNSET,
+    waitlist_enabled: bool | Unset = UNSET,
+    categories: Sequence[RegistrationCategory | str] | Unset = UNSET,
+    consent_text: str | Unset = UNSET,
+) -> dict[str, object]:
+    """The event's columns to set, by name; what is wrong goes to ``problems``."""
     values: dict[str, object] = {}
     for name, value in (("registration_opens_at", opens_at), ("registration_closes_at", closes_at)):
         if value is UNSET:
@@ -84,13 +153,18 @@ def configure_registration(
         values["registration_categories"] = [c.value for c in chosen if c is not None]
     if consent_text is not UNSET:
         problems.text("consent_text", consent_text, max_length=5000, required=False)
-        values["consent_text"] = consent_text.strip()
-    problems.raise_if_any()
+        if isinstance(consent_text, str):
+            values["consent_text"] = consent_text.strip()
+    return values
+
+
+def _apply_settings(
+    db: DbSession, event: Event, values: dict[str, object], stamp: datetime
+) -> None:
     for name, new_value in values.items():
         setattr(event, name, new_value)
-    event.updated_at = now or clock.now()
+    event.updated_at = stamp
     db.flush()
-    return event
 
 
 def _category(problems: Problems, value: RegistrationCategory | str) -> RegistrationCategory | None:
@@ -115,18 +189,9 @@ def add_question(
         problems.add(
             "key", "must be lowercase letters, digits and underscores, starting with a letter"
         )
-    problems.text("label", label, max_length=300)
-    resolved_kind = problems.collect(lambda: as_enum(QuestionKind, kind, field="kind"))
-    cleaned = [c.strip() for c in choices if c.strip()]
-    if resolved_kind in _CHOICE_KINDS and len(cleaned) < 2:
-        problems.add("choices", "a choice question needs at least two choices")
-    if resolved_kind is not None and resolved_kind not in _CHOICE_KINDS and cleaned:
-        problems.add("choices", f"a {resolved_kind.value} question has no choices")
-    if len(set(cleaned)) != len(cleaned):
-        problems.add("choices", "are not all different")
-    for choice in cleaned:
-        problems.text("choices", choice, max_length=200)
+    resolved_kind, cleaned = _checked_question(problems, label, kind, choices)
     problems.raise_if_any()
+    assert resolved_kind is not None  # a kind that is none of them is a problem raised above
     if position is None:
         existing = db.scalars(
             select(RegistrationQuestion.position).where(RegistrationQuestion.event_id == event.id)
@@ -144,6 +209,107 @@ def add_question(
         )
         db.add(question)
     return question
+
+
+def update_question(
+    db: DbSession,
+    question: RegistrationQuestion,
+    *,
+    label: str | Unset = UNSET,
+    kind: QuestionKind | str | Unset = UNSET,
+    choices: Sequence[str] | Unset = UNSET,
+    required: bool | Unset = UNSET,
+) -> RegistrationQuestion:
+    """Change a question's wording, kind, choices or whether it must be answered. Its key stays:
+    the answers given are kept under it, as they were given, even when a choice is renamed or
+    dropped. Once anyone has answered, the kind stays too. Raises ValidationError."""
+    problems = Problems()
+    new_label = question.label if label is UNSET else label
+    new_kind = question.kind if kind is UNSET else kind
+    new_choices = question.choices if choices is UNSET else choices
+    resolved_kind, cleaned = _checked_question(problems, new_label, new_kind, new_choices)
+    if resolved_kind is not None and resolved_kind is not question.kind:
+        answered = answer_count(db, question)
+        if answered:
+            problems.add("kind", f"cannot change: {_people(answered)} answered as it is")
+    problems.raise_if_any()
+    assert resolved_kind is not None  # a kind that is none of them is a problem raised above
+    question.label = new_label.strip()
+    question.kind = resolved_kind
+    question.choices = cleaned
+    if required is not UNSET:
+        question.required = bool(required)
+    db.flush()
+    return question
+
+
+def move_question(db: DbSession, question: RegistrationQuestion, *, by: int) -> None:
+    """Move a question ``by`` places on the form (negative: earlier), stopping at either end;
+    the questions are numbered 0, 1, 2, ... afterwards."""
+    ordered = sorted(question.event.questions, key=lambda each: (each.position, each.id))
+    index = ordered.index(question)
+    ordered.insert(max(0, min(len(ordered) - 1, index + by)), ordered.pop(index))
+    for position, each in enumerate(ordered):
+        each.position = position
+    db.flush()
+
+
+def remove_question(db: DbSession, question: RegistrationQuestion) -> None:
+    """Delete a question nobody has answered. A question with answers is refused (field
+    ``question``): the answers would lose their question in the attendee's data and the
+    attendees CSV; make it optional instead."""
+    answered = answer_count(db, question)
+    if answered:
+        raise ValidationError.single(
+            "question",
+            f"cannot be removed: {_people(answered)} answered it; make it optional instead",
+        )
+    event = question.event
+    db.delete(question)
+    db.flush()
+    db.expire(event, ["questions"])
+
+
+def answer_count(db: DbSession, question: RegistrationQuestion) -> int:
+    """How many of the event's registrations hold an answer to the question."""
+    # Answers are a JSON object per registration; reading them keeps this the same on every
+    # database, and an event's registrations are few enough.
+    answers = db.scalars(
+        select(Registration.answers).where(Registration.event_id == question.event_id)
+    )
+    return sum(1 for given in answers if isinstance(given, dict) and question.key in given)
+
+
+def answer_counts(db: DbSession, event: Event) -> dict[str, int]:
+    """How many registrations answered each of the event's questions, by key."""
+    counts = {question.key: 0 for question in event.questions}
+    for given in db.scalars(select(Registration.answers).where(Registration.event_id == event.id)):
+        for key in given if isinstance(given, dict) else ():
+            if key in counts:
+                counts[key] += 1
+    return counts
+
+
+def _people(number: int) -> str:
+    return "1 person" if number == 1 else f"{number} people"
+
+
+def _checked_question(
+    problems: Problems, label: str, kind: QuestionKind | str, choices: Sequence[str]
+) -> tuple[QuestionKind | None, list[str]]:
+    """The kind and the cleaned choices; what is wrong goes to ``problems``."""
+    problems.text("label", label, max_length=300)
+    resolved_kind = problems.collect(lambda: as_enum(QuestionKind, kind, field="kind"))
+    cleaned = [c.strip() for c in choices if isinstance(c, str) and c.strip()]
+    if resolved_kind in _CHOICE_KINDS and len(cleaned) < 2:
+        problems.add("choices", "a choice question needs at least two choices")
+    if resolved_kind is not None and resolved_kind not in _CHOICE_KINDS and cleaned:
+        problems.add("choices", f"a {resolved_kind.value} question has no choices")
+    if len(set(cleaned)) != len(cleaned):
+        problems.add("choices", "are not all different")
+    for choice in cleaned:
+        problems.text("choices", choice, max_length=200)
+    return resolved_kind, cleaned
 
 
 def add_invitation_code(

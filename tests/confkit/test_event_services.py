@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
-from confkit import NotFound, ValidationError, services
+from confkit import NotFound, Problem, ValidationError, services
 from confkit.models import Event, RegistrationMode, Room, Track
 from confkit.services.common import savepoint
+from confkit.services.events import list_venues, move_room, move_track, remove_room, remove_track
 from tests.factories import FIXED_NOW, baku
 
 
@@ -214,3 +215,73 @@ def test_events_list_in_date_order(db: DbSession, make_event) -> None:
     earlier = make_event(starts_on=date(2024, 11, 25), ends_on=date(2024, 11, 26))
     assert list(services.list_events(db)) == [earlier, later]
     assert list(services.list_events(db, ending_after=date(2024, 12, 1))) == [later]
+
+
+def test_venues_are_listed_by_name(db: DbSession) -> None:
+    later = services.create_venue(db, name="Zeynalabdin Taghiyev Centre", city="Baku")
+    earlier = services.create_venue(db, name="Baku Congress Centre", city="Baku")
+
+    assert list(list_venues(db)) == [earlier, later]
+
+
+def test_rooms_and_tracks_move_within_their_event_and_renumber(db, make_event) -> None:
+    event = make_event()
+    hall, small, annex = (services.add_room(db, event, slug=s, name=s) for s in ("a", "b", "c"))
+    other = services.add_room(db, make_event(), slug="other", name="Other", position=7)
+    later = datetime(2024, 11, 2, tzinfo=UTC)
+
+    move_room(db, annex, by=-1, now=later)
+    move_room(db, annex, by=-5)  # stops at the top
+    move_room(db, small, by=1)
+
+    db.expire_all()
+    assert [r.slug for r in event.rooms] == ["c", "a", "b"]
+    assert [r.position for r in event.rooms] == [0, 1, 2]
+    assert other.position == 7
+    assert event.programme_changed_at > FIXED_NOW
+    assert hall.position == 1
+
+    energy, grids = (services.add_track(db, event, slug=s, name=s) for s in ("energy", "grids"))
+    move_track(db, grids, by=-1)
+    move_track(db, grids, by=-1)
+    db.expire_all()
+    assert [t.slug for t in event.tracks] == ["grids", "energy"]
+    assert energy.position == 1
+
+
+def test_an_unused_room_or_track_is_removed(db, make_event) -> None:
+    event = make_event()
+    room = services.add_room(db, event, slug="hall", name="Hall")
+    track = services.add_track(db, event, slug="energy", name="Energy")
+    kept = services.add_room(db, event, slug="kept", name="Kept")
+    later = datetime(2024, 11, 2, tzinfo=UTC)
+
+    remove_room(db, room, now=later)
+    remove_track(db, track, now=later)
+
+    assert [r.slug for r in event.rooms] == ["kept"]
+    assert event.tracks == []
+    assert event.programme_changed_at == later
+    assert db.scalar(select(func.count()).select_from(Room).where(Room.id == kept.id)) == 1
+
+
+def test_a_room_or_track_in_use_is_kept_and_names_its_sessions(
+    db, make_event, make_session
+) -> None:
+    event = make_event()
+    room = services.add_room(db, event, slug="hall", name="Hall")
+    track = services.add_track(db, event, slug="energy", name="Energy")
+    opening = make_session(event, title="Opening", room=room, track=track)
+    services.cancel_session(db, opening)
+
+    with pytest.raises(ValidationError) as raised:
+        remove_room(db, room)
+    assert raised.value.problems == [Problem("room", "is used by sessions: 'Opening'")]
+    with pytest.raises(ValidationError) as raised:
+        remove_track(db, track)
+    assert raised.value.fields == {"track"}
+
+    db.expire_all()
+    assert [r.slug for r in event.rooms] == ["hall"]
+    assert [t.slug for t in event.tracks] == ["energy"]
+    assert opening.room_id == room.id

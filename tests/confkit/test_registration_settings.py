@@ -10,25 +10,34 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session as DbSession
 
-from confkit import ValidationError
+from confkit import Problem, ValidationError
 from confkit.models import (
     Event,
     InvitationCode,
     QuestionKind,
+    Registration,
     RegistrationCategory,
     RegistrationMode,
+    RegistrationQuestion,
+    RegistrationStatus,
 )
 from confkit.registration_window import RegistrationState, registration_state
 from confkit.services.registration_settings import (
     DEFAULT_PUBLIC_CATEGORIES,
     add_invitation_code,
     add_question,
+    answer_count,
+    answer_counts,
     check_invitation_code,
     configure_registration,
+    move_question,
     public_categories,
+    remove_question,
+    save_registration_settings,
+    update_question,
     use_invitation_code,
 )
-from tests.factories import FIXED_NOW, baku
+from tests.factories import BASE_URL, FIXED_NOW, baku
 
 LATER = FIXED_NOW + timedelta(hours=1)
 
@@ -320,3 +329,184 @@ def test_the_uses_are_counted_by_the_database(db: DbSession, event: Event) -> No
         use_invitation_code(db, event, "LAST-ONE")
 
     assert raised.value.fields == {"invitation_code"}
+
+
+# Changing, moving and removing questions
+
+
+@pytest.fixture
+def open_event(open_event_for_registration: Callable[..., Event]) -> Event:
+    return open_event_for_registration(capacity=None)
+
+
+def test_a_question_is_reworded_and_its_key_kept(db: DbSession, event: Event) -> None:
+    question = add_question(db, event, key="diet", label="Diet", kind="short_text")
+
+    update_question(
+        db,
+        question,
+        label="  Meal  ",
+        kind="single_choice",
+        choices=[" Vegetarian ", "", "Halal"],
+        required=True,
+    )
+
+    db.expire_all()
+    assert (question.key, question.label, question.kind) == (
+        "diet",
+        "Meal",
+        QuestionKind.SINGLE_CHOICE,
+    )
+    assert question.choices == ["Vegetarian", "Halal"]
+    assert question.required is True
+    update_question(db, question, required=False)
+    assert (question.label, question.required) == ("Meal", False)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "fields"),
+    [
+        ({"label": ""}, {"label"}),
+        ({"kind": "essay"}, {"kind"}),
+        ({"kind": "single_choice", "choices": ["One"]}, {"choices"}),
+        ({"choices": ["A", "B"]}, {"choices"}),
+    ],
+)
+def test_a_bad_change_to_a_question_changes_nothing(
+    db: DbSession, event: Event, arguments: dict[str, object], fields: set[str]
+) -> None:
+    question = add_question(db, event, key="diet", label="Diet", kind="short_text")
+
+    with pytest.raises(ValidationError) as raised:
+        update_question(db, question, **arguments)  # type: ignore[arg-type]
+
+    assert raised.value.fields == fields
+    assert (question.label, question.kind, question.choices) == ("Diet", "short_text", [])
+
+
+def test_an_answered_question_keeps_its_kind_and_its_answers(
+    db: DbSession, open_event: Event, make_registration: Callable[..., Registration]
+) -> None:
+    question = add_question(
+        db, open_event, key="meal", label="Meal", kind="single_choice", choices=["Fish", "Meat"]
+    )
+    someone = make_registration(open_event, answers={"meal": "Fish"})
+    make_registration(open_event)  # answers nothing: the question is optional
+
+    assert answer_count(db, question) == 1
+    with pytest.raises(ValidationError) as raised:
+        update_question(db, question, kind="short_text", choices=[])
+    assert raised.value.problems == [Problem("kind", "cannot change: 1 person answered as it is")]
+    # Renaming the choices is allowed; what people chose is kept as they chose it.
+    update_question(db, question, choices=["Poultry", "Vegetables"])
+    db.expire_all()
+    assert someone.answers == {"meal": "Fish"}
+    assert question.kind is QuestionKind.SINGLE_CHOICE
+
+
+def test_questions_move_and_renumber(db: DbSession, event: Event) -> None:
+    first, second, third = (
+        add_question(db, event, key=k, label=k, kind="short_text") for k in ("a", "b", "c")
+    )
+
+    move_question(db, third, by=-1)
+    move_question(db, first, by=5)
+
+    db.expire_all()
+    assert [q.key for q in event.questions] == ["c", "b", "a"]
+    assert [q.position for q in event.questions] == [0, 1, 2]
+    assert second.position == 1
+
+
+def test_an_unanswered_question_is_removed(
+    db: DbSession, open_event: Event, make_registration: Callable[..., Registration]
+) -> None:
+    kept = add_question(db, open_event, key="kept", label="Kept", kind="short_text")
+    gone = add_question(db, open_event, key="gone", label="Gone", kind="checkbox")
+    make_registration(open_event, answers={"kept": "yes"})
+
+    remove_question(db, gone)
+
+    assert open_event.questions == [kept]
+    assert db.get(RegistrationQuestion, gone.id) is None
+
+
+def test_an_answered_question_is_not_removed(
+    db: DbSession, open_event: Event, make_registration: Callable[..., Registration]
+) -> None:
+    question = add_question(db, open_event, key="badge", label="Badge", kind="checkbox")
+    for _ in range(2):
+        make_registration(open_event, answers={"badge": "y"})
+
+    with pytest.raises(ValidationError) as raised:
+        remove_question(db, question)
+
+    assert raised.value.problems == [
+        Problem("question", "cannot be removed: 2 people answered it; make it optional instead")
+    ]
+    assert db.get(RegistrationQuestion, question.id) is not None
+
+
+# The settings and the capacity together
+
+
+def test_settings_and_a_higher_capacity_promote_the_waiting_list_in_order(
+    db: DbSession,
+    open_event_for_registration: Callable[..., Event],
+    make_registration: Callable[..., Registration],
+) -> None:
+    event = open_event_for_registration(capacity=1)
+    make_registration(event, confirmed_at=FIXED_NOW)
+    first = make_registration(event, confirmed_at=FIXED_NOW + timedelta(minutes=1))
+    second = make_registration(event, confirmed_at=FIXED_NOW + timedelta(minutes=2))
+    assert first.status is second.status is RegistrationStatus.WAITLISTED
+
+    promoted = save_registration_settings(
+        db, event, capacity=2, mode="approval", consent_text="Consent", base_url=BASE_URL, now=LATER
+    )
+
+    assert promoted == [first]
+    assert (first.status, second.status) == (
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITLISTED,
+    )
+    assert (event.capacity, event.registration_mode, event.consent_text) == (
+        2,
+        RegistrationMode.APPROVAL,
+        "Consent",
+    )
+    # The same capacity again promotes nobody; a lower one cancels nobody.
+    assert save_registration_settings(db, event, capacity=2, base_url=BASE_URL) == []
+    assert save_registration_settings(db, event, capacity=0, base_url=BASE_URL) == []
+    assert first.status is RegistrationStatus.CONFIRMED
+    assert event.capacity == 0
+
+
+def test_a_bad_capacity_or_setting_changes_nothing(db: DbSession, event: Event) -> None:
+    with pytest.raises(ValidationError) as raised:
+        save_registration_settings(
+            db, event, capacity=-1, mode="lottery", consent_text="ok", base_url=BASE_URL
+        )
+
+    assert raised.value.fields == {"capacity", "mode"}
+    db.expire_all()
+    assert (event.capacity, event.consent_text) == (None, "")
+    save_registration_settings(db, event, capacity=None, waitlist_enabled=False, base_url=BASE_URL)
+    assert (event.capacity, event.waitlist_enabled) == (None, False)
+
+
+def test_answers_are_counted_for_every_question_of_the_event(
+    db: DbSession,
+    open_event: Event,
+    open_event_for_registration: Callable[..., Event],
+    make_registration: Callable[..., Registration],
+) -> None:
+    add_question(db, open_event, key="diet", label="Diet", kind="short_text")
+    add_question(db, open_event, key="badge", label="Badge", kind="checkbox")
+    make_registration(open_event, answers={"diet": "None", "badge": "y"})
+    make_registration(open_event, answers={"diet": "Vegan"})
+    elsewhere = open_event_for_registration(capacity=None)
+    add_question(db, elsewhere, key="diet", label="Diet", kind="short_text")
+    make_registration(elsewhere, answers={"diet": "Fish"})
+
+    assert answer_counts(db, open_event) == {"diet": 2, "badge": 1}

@@ -2,8 +2,8 @@
 each event's registrations.
 
 ``auth.py`` keeps who is logged in and offers :func:`~webapp.admin.auth.require_role` to every
-view that needs a role; the routes are in ``routes.py``, ``registration_routes.py`` and
-``announcement_routes.py`` and ``dashboard_routes.py``, the templates in ``templates/admin/``.
+view that needs a role; the routes are in ``routes.py`` (login, logout, the front page) and one
+``*_routes.py`` module per area, the templates in ``templates/admin/``.
 """
 
 from flask import Blueprint, Response
@@ -22,7 +22,10 @@ def keep_private(response: Response) -> Response:
 from webapp.admin import (  # noqa: E402, F401  (registers the routes and filters on bp)
     announcement_routes,
     dashboard_routes,
+    event_routes,
     filters,
+    place_routes,
     registration_routes,
+    registration_settings_routes,
     routes,
 )

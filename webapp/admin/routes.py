@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from confkit.services.accounts import LoginFailed, TooManyAttempts, authenticate, events_for
+from confkit.models import AccountRole
+from confkit.services.accounts import (
+    LoginFailed,
+    TooManyAttempts,
+    authenticate,
+    can,
+    events_for,
+)
 from webapp.admin import bp
 from webapp.admin.auth import current_user, log_in, log_out, require_login, safe_next
 from webapp.admin.forms import LoginForm, LogoutForm
@@ -20,7 +27,11 @@ def index() -> ResponseReturnValue:
     """The events the logged-in user may work on, with what they may do on each."""
     user = require_login()
     return render_template(
-        "admin/index.html", user=user, events=events_for(get_db(), user), logout_form=LogoutForm()
+        "admin/index.html",
+        user=user,
+        events=events_for(get_db(), user),
+        logout_form=LogoutForm(),
+        may_create_events=can(user, AccountRole.ADMIN),
     )
 
 

@@ -1,0 +1,33 @@
+"""Wall-clock times in an event's zone turned into instants, refusing the times clocks skip."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+
+class NonexistentLocalTime(ValueError):
+    """The wall-clock time never happens in the zone: the clocks jump over it."""
+
+
+def local_instant(wall_clock: datetime, zone: ZoneInfo) -> datetime:
+    """The instant a naive wall-clock time names in ``zone``.
+
+    A time the clocks go through twice (when summer time ends) is the first of the two. Raises
+    NonexistentLocalTime for a time the clocks skip (when summer time starts), and ValueError
+    for an aware ``wall_clock``.
+    """
+    if wall_clock.tzinfo is not None:
+        raise ValueError("wall_clock must be naive: it is read in the zone given")
+    candidate = wall_clock.replace(tzinfo=zone, fold=0)
+    # A skipped time does not survive the round trip through UTC: it comes back an hour off.
+    if candidate.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall_clock:
+        raise NonexistentLocalTime(
+            f"{wall_clock:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it"
+        )
+    return candidate
+
+
+def wall_clock(instant: datetime, zone: ZoneInfo) -> datetime:
+    """The naive wall-clock time an aware instant shows in ``zone``."""
+    return instant.astimezone(zone).replace(tzinfo=None)

@@ -19,4 +19,11 @@ def keep_private(response: Response) -> Response:
     return response
 
 
-from webapp.admin import announcement_routes, registration_routes, routes  # noqa: E402, F401  (registers the routes on bp)
+from webapp.admin import (  # noqa: E402, F401  (registers the routes on bp)
+    announcement_routes,
+    grid_routes,
+    people_routes,
+    registration_routes,
+    routes,
+    session_routes,
+)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -90,7 +90,7 @@ def edit_session(slug: str, session_uuid: str) -> ResponseReturnValue:
     """One session: its form, its cancel or un-cancel button and its people."""
     event = event_for_organiser(slug)
     programme_session = get_session(get_db(), event, session_uuid)
-    if not SessionForm(event=event).is_submitted():
+    if request.method == "GET":
         form = SessionForm(
             formdata=None, event=event, data=session_data(programme_session, event.timezone)
         )

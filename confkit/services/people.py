@@ -31,6 +31,7 @@ from confkit.services.common import UNSET, Unset, as_enum, resolve, savepoint
 from confkit.services.sequence import touch_sessions
 
 EMAIL_MAX_LENGTH = 320
+BIO_MAX_LENGTH = 10_000
 
 
 def create_person(
@@ -106,6 +107,8 @@ def _check_person(db: DbSession, values: dict[str, Any], *, own_id: int | None) 
     problems.text("given_name", values["given_name"], max_length=200, required=False)
     problems.text("family_name", values["family_name"], max_length=200)
     problems.text("honorific", values["honorific"], max_length=100, required=False)
+    # PostgreSQL refuses a NUL byte outright: without this check it would fail the transaction.
+    problems.text("bio", values["bio"], max_length=BIO_MAX_LENGTH, required=False)
     email = values["email"]
     if email is not None:
         local, at, domain = email.rpartition("@")

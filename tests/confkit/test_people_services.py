@@ -130,3 +130,9 @@ def test_delegation_head_is_always_a_member(db, make_event, make_person) -> None
     with pytest.raises(ValidationError) as raised:
         services.create_delegation(db, event, name="", members=[member, 424242])
     assert raised.value.fields == {"name", "members[1]"}
+
+
+def test_a_bio_with_a_control_character_is_refused(db: DbSession) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.create_person(db, given_name="Burcu", family_name="San", bio="bad\x00byte")
+    assert refused.value.fields == {"bio"}

@@ -24,8 +24,11 @@ from webapp.admin import (  # noqa: E402, F401  (registers the routes and filter
     dashboard_routes,
     event_routes,
     filters,
+    grid_routes,
+    people_routes,
     place_routes,
     registration_routes,
     registration_settings_routes,
     routes,
+    session_routes,
 )

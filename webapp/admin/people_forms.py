@@ -1,0 +1,205 @@
+"""The forms of the organisers' people pages: people, organisations, positions and delegations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from confkit.models import Affiliation, Delegation, Organisation, OrganisationKind, Person
+from confkit.services.directory import country_names
+from confkit.services.people import OrganisationChoice
+from webapp.admin.session_forms import NO_CHOICE, optional_id, person_label
+
+
+def _blank_as_none(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+class PeopleSearchForm(FlaskForm):
+    """The people list's search box, read from the query string."""
+
+    class Meta:
+        # A search changes nothing, and its URL may be shared.
+        csrf = False
+
+    q = StringField("Name or email")
+
+
+class PersonForm(FlaskForm):
+    """A person's names (any script), honorific, email and short bio."""
+
+    honorific = StringField("Honorific (Dr, Colonel, H.E.)")
+    given_name = StringField("Given name")
+    family_name = StringField("Family name", validators=[InputRequired()])
+    email = StringField("Email")
+    bio = TextAreaField("Short bio")
+
+    def values(self) -> dict[str, Any]:
+        """The people services' keyword arguments."""
+        return {
+            "honorific": (self.honorific.data or "").strip(),
+            "given_name": (self.given_name.data or "").strip(),
+            "family_name": (self.family_name.data or "").strip(),
+            "email": _blank_as_none(self.email.data),
+            "bio": self.bio.data or "",
+        }
+
+
+def person_data(person: Person) -> dict[str, Any]:
+    """A person's fields as the form shows them."""
+    return {
+        "honorific": person.honorific,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "email": person.email or "",
+        "bio": person.bio,
+    }
+
+
+class OrganisationForm(FlaskForm):
+    """An organisation, optionally inside a parent (a department of a ministry)."""
+
+    name = StringField("Name", validators=[InputRequired()])
+    short_name = StringField("Short name")
+    kind = SelectField(
+        "Kind",
+        choices=[
+            SelectChoice(kind.value, kind.value.replace("_", " ").capitalize())
+            for kind in OrganisationKind
+        ],
+    )
+    country = SelectField("Country")
+    parent = SelectField("Inside (parent organisation)", coerce=optional_id, validate_choice=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: Sequence[OrganisationChoice],
+        own: Organisation | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = [SelectChoice(NO_CHOICE, "None (international)")] + [
+            SelectChoice(code, f"{name} ({code})") for code, name in country_names().items()
+        ]
+        self.parent.choices = [SelectChoice(NO_CHOICE, "None")] + [
+            SelectChoice(choice.id, choice.full_name)
+            for choice in organisations
+            if own is None or choice.id != own.id
+        ]
+
+    def values(self) -> dict[str, Any]:
+        """The organisation services' keyword arguments."""
+        return {
+            "name": (self.name.data or "").strip(),
+            "short_name": _blank_as_none(self.short_name.data),
+            "kind": self.kind.data,
+            "country": self.country.data or None,
+            "parent": self.parent.data,
+        }
+
+
+def organisation_data(organisation: Organisation) -> dict[str, Any]:
+    """An organisation's fields as the form shows them."""
+    return {
+        "name": organisation.name,
+        "short_name": organisation.short_name or "",
+        "kind": organisation.kind.value,
+        "country": organisation.country or "",
+        "parent": organisation.parent_id,
+    }
+
+
+class AffiliationForm(FlaskForm):
+    """A position title and its optional period."""
+
+    position_title = StringField("Position")
+    starts_on = DateField("From", validators=[Optional()])
+    ends_on = DateField("Until", validators=[Optional()])
+
+    def values(self) -> dict[str, Any]:
+        """The affiliation services' keyword arguments."""
+        return {
+            "position_title": (self.position_title.data or "").strip(),
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+        }
+
+
+class NewAffiliationForm(AffiliationForm):
+    """A position at an organisation chosen from the list."""
+
+    organisation = SelectField("Organisation", coerce=optional_id, validate_choice=False)
+
+    def __init__(self, *args: Any, organisations: Sequence[OrganisationChoice], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [SelectChoice(NO_CHOICE, "Choose an organisation")] + [
+            SelectChoice(choice.id, choice.full_name) for choice in organisations
+        ]
+
+    def validate_organisation(self, field: SelectField) -> None:
+        if field.data is None:
+            raise ValidationError("Choose an organisation.")
+
+
+def affiliation_data(affiliation: Affiliation) -> dict[str, Any]:
+    """A position's fields as the form shows them."""
+    return {
+        "position_title": affiliation.position_title,
+        "starts_on": affiliation.starts_on,
+        "ends_on": affiliation.ends_on,
+    }
+
+
+class DelegationForm(FlaskForm):
+    """A delegation of the event: its name, organisation, head and members."""
+
+    name = StringField("Name", validators=[InputRequired()])
+    organisation = SelectField("Organisation", coerce=optional_id, validate_choice=False)
+    head = SelectField("Head", coerce=optional_id, validate_choice=False)
+    members = SelectMultipleField("Members", coerce=int, validate_choice=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        people: Sequence[Person],
+        organisations: Sequence[OrganisationChoice],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        people_choices = [SelectChoice(person.id, person_label(person)) for person in people]
+        self.head.choices = [SelectChoice(NO_CHOICE, "No head")] + people_choices
+        self.members.choices = people_choices
+        self.organisation.choices = [SelectChoice(NO_CHOICE, "None")] + [
+            SelectChoice(choice.id, choice.full_name) for choice in organisations
+        ]
+
+    def values(self) -> dict[str, Any]:
+        """The delegation services' keyword arguments."""
+        return {
+            "name": (self.name.data or "").strip(),
+            "organisation": self.organisation.data,
+            "head": self.head.data,
+            "members": list(self.members.data or []),
+        }
+
+
+def delegation_data(delegation: Delegation) -> dict[str, Any]:
+    """A delegation's fields as the form shows them."""
+    return {
+        "name": delegation.name,
+        "organisation": delegation.organisation_id,
+        "head": delegation.head_id,
+        "members": [member.id for member in delegation.members],
+    }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
+
+from confkit.errors import ValidationError
 
 
 class NonexistentLocalTime(ValueError):
@@ -31,3 +33,24 @@ def local_instant(wall_clock: datetime, zone: ZoneInfo) -> datetime:
 def wall_clock(instant: datetime, zone: ZoneInfo) -> datetime:
     """The naive wall-clock time an aware instant shows in ``zone``."""
     return instant.astimezone(zone).replace(tzinfo=None)
+
+
+def instant_on(zone_name: str, day: date, clock_time: time, *, field: str) -> datetime:
+    """The UTC instant shown as ``clock_time`` on ``day`` in the zone; a time the clocks skip
+    raises ValidationError naming ``field`` (a repeated one is the first, as for local_instant).
+    """
+    try:
+        wall = datetime.combine(day, clock_time.replace(tzinfo=None, fold=0))
+        return local_instant(wall, ZoneInfo(zone_name)).astimezone(UTC)
+    except NonexistentLocalTime:
+        raise ValidationError.single(
+            field,
+            f"is a time the clocks skip: {clock_time:%H:%M} does not exist on {day.isoformat()}"
+            f" in {zone_name}",
+        ) from None
+
+
+def day_and_time(instant: datetime, zone_name: str) -> tuple[date, time]:
+    """The day and wall-clock time the instant shows in the zone."""
+    local = instant.astimezone(ZoneInfo(zone_name))
+    return local.date(), local.time().replace(tzinfo=None, fold=0)

@@ -145,4 +145,3 @@ def _affiliation(
         if held.organisation_id == organisation.id and held.position_title == position.strip():
             return held
     return add_affiliation(db, person, organisation, position_title=position.strip())
-

@@ -17,7 +17,7 @@ from confkit.models import Event, ProgrammeSession
 from confkit.services.programme import get_session, move_session
 from confkit.services.programme_grid import event_days, programme_grid
 from webapp.admin import bp
-from webapp.admin.problem_fields import show_clashes, show_problems
+from webapp.admin.form_errors import place_problems, show_clashes
 from webapp.admin.registration_routes import event_for_organiser
 from webapp.admin.session_forms import SESSION_FIELD_NAMES, MoveForm, times_data
 from webapp.database import get_db
@@ -56,7 +56,7 @@ def move_in_grid(slug: str, session_uuid: str) -> ResponseReturnValue:
                 room=form.room.data,
             )
         except ValidationError as error:
-            show_problems(form, error.problems, SESSION_FIELD_NAMES)
+            place_problems(form, error.problems, SESSION_FIELD_NAMES)
         except ConflictError as error:
             show_clashes(form, error.clashes, room_field="room", person_field="start_time")
         else:

@@ -36,6 +36,7 @@ from confkit.services.people import (
 )
 from webapp.admin import bp
 from webapp.admin.auth import require_login
+from webapp.admin.form_errors import place_problems
 from webapp.admin.people_forms import (
     AffiliationForm,
     DelegationForm,
@@ -48,7 +49,6 @@ from webapp.admin.people_forms import (
     organisation_data,
     person_data,
 )
-from webapp.admin.problem_fields import show_problems
 from webapp.admin.registration_routes import event_for_organiser
 from webapp.database import get_db
 
@@ -72,7 +72,7 @@ def people() -> ResponseReturnValue:
     try:
         found = search_people(get_db(), form.q.data or "")
     except ValidationError as error:
-        show_problems(form, error.problems, {"text": "q"})
+        place_problems(form, error.problems, {"text": "q"})
         return render_template(PEOPLE + "people.html", form=form, found=[]), 400
     return render_template(PEOPLE + "people.html", form=form, found=found)
 
@@ -88,7 +88,7 @@ def new_person() -> ResponseReturnValue:
         try:
             person = create_person(get_db(), **form.values())
         except ValidationError as error:
-            show_problems(form, error.problems)
+            place_problems(form, error.problems)
         else:
             flash("Person added.", "done")
             return redirect(url_for(".edit_person", person_id=person.id), 303)
@@ -107,7 +107,7 @@ def edit_person(person_id: int) -> ResponseReturnValue:
         try:
             update_person(get_db(), person, **form.values())
         except ValidationError as error:
-            show_problems(form, error.problems)
+            place_problems(form, error.problems)
         else:
             flash("Person saved.", "done")
             return redirect(url_for(".edit_person", person_id=person.id), 303)
@@ -124,7 +124,7 @@ def new_affiliation(person_id: int) -> ResponseReturnValue:
         try:
             add_affiliation(get_db(), person, form.organisation.data, **form.values())
         except ValidationError as error:
-            show_problems(form, error.problems)
+            place_problems(form, error.problems)
         else:
             flash("Position added.", "done")
             return redirect(url_for(".edit_person", person_id=person.id), 303)
@@ -148,7 +148,7 @@ def edit_affiliation(person_id: int, affiliation_id: int) -> ResponseReturnValue
         try:
             update_affiliation(get_db(), affiliation, **form.values())
         except ValidationError as error:
-            show_problems(form, error.problems)
+            place_problems(form, error.problems)
         else:
             flash("Position saved.", "done")
             return redirect(url_for(".edit_person", person_id=person.id), 303)
@@ -204,7 +204,7 @@ def new_organisation() -> ResponseReturnValue:
         try:
             create_organisation(get_db(), **form.values())
         except ValidationError as error:
-            show_problems(form, error.problems)
+            place_problems(form, error.problems)
         else:
             flash("Organisation added.", "done")
             return redirect(url_for(".organisations"), 303)
@@ -234,7 +234,7 @@ def edit_organisation(organisation_id: int) -> ResponseReturnValue:
         try:
             update_organisation(get_db(), organisation, **form.values())
         except ValidationError as error:
-            show_problems(form, error.problems)
+            place_problems(form, error.problems)
         else:
             flash("Organisation saved.", "done")
             return redirect(url_for(".organisations"), 303)
@@ -262,7 +262,7 @@ def new_delegation(slug: str) -> ResponseReturnValue:
         try:
             create_delegation(get_db(), event, **form.values())
         except ValidationError as error:
-            show_problems(form, error.problems)
+            place_problems(form, error.problems)
         else:
             flash("Delegation added.", "done")
             return redirect(url_for(".delegations", slug=event.slug), 303)
@@ -286,7 +286,7 @@ def edit_delegation(slug: str, delegation_id: int) -> ResponseReturnValue:
         try:
             update_delegation(get_db(), delegation, **form.values())
         except ValidationError as error:
-            show_problems(form, error.problems)
+            place_problems(form, error.problems)
         else:
             flash("Delegation saved.", "done")
             return redirect(url_for(".delegations", slug=event.slug), 303)

@@ -27,7 +27,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from confkit.errors import Problem
 from confkit.errors import ValidationError as ServiceValidationError
-from confkit.local_times import local_day_and_time, local_instant
+from confkit.local_time import day_and_time, instant_on
 from confkit.models import (
     Event,
     Person,
@@ -80,7 +80,7 @@ class SessionTimesForm(FlaskForm):
             ("ends_at", self.end_time.data),
         ):
             try:
-                found.append(local_instant(zone_name, day, clock_time, field=field))
+                found.append(instant_on(zone_name, day, clock_time, field=field))
             except ServiceValidationError as error:
                 problems.extend(error.problems)
         if problems:
@@ -90,8 +90,8 @@ class SessionTimesForm(FlaskForm):
 
 def times_data(programme_session: ProgrammeSession, zone_name: str) -> dict[str, Any]:
     """A session's day, times and room as the forms show them."""
-    day, start = local_day_and_time(programme_session.starts_at, zone_name)
-    _, end = local_day_and_time(programme_session.ends_at, zone_name)
+    day, start = day_and_time(programme_session.starts_at, zone_name)
+    _, end = day_and_time(programme_session.ends_at, zone_name)
     return {"day": day, "start_time": start, "end_time": end, "room": programme_session.room_id}
 
 

@@ -30,7 +30,7 @@ from confkit.services.programme import (
     update_session,
 )
 from webapp.admin import bp
-from webapp.admin.problem_fields import show_clashes, show_problems
+from webapp.admin.form_errors import place_problems, show_clashes
 from webapp.admin.registration_routes import event_for_organiser
 from webapp.admin.session_forms import (
     SESSION_FIELD_NAMES,
@@ -135,7 +135,7 @@ def add_person_to_session(slug: str, session_uuid: str) -> ResponseReturnValue:
                 affiliation=form.affiliation.data,
             )
         except ValidationError as error:
-            show_problems(form, error.problems)
+            place_problems(form, error.problems)
         except ConflictError as error:
             show_clashes(form, error.clashes, room_field=None, person_field="person")
         else:
@@ -168,7 +168,7 @@ def reorder_people(slug: str, session_uuid: str) -> ResponseReturnValue:
         try:
             reorder_roles(get_db(), programme_session, form.roles.data or [])
         except ValidationError as error:
-            show_problems(form, error.problems)
+            place_problems(form, error.problems)
         else:
             return _back_to(event, programme_session)
     return _session_page(event, programme_session, people_form=form, status=400)
@@ -195,7 +195,7 @@ def _status_button(
 
 def _show_error(form: SessionForm, error: ValidationError | ConflictError) -> None:
     if isinstance(error, ValidationError):
-        show_problems(form, error.problems, SESSION_FIELD_NAMES)
+        place_problems(form, error.problems, SESSION_FIELD_NAMES)
     else:
         show_clashes(form, error.clashes, room_field="room", person_field="start_time")
 

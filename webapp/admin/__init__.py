@@ -2,8 +2,8 @@
 each event's registrations.
 
 ``auth.py`` keeps who is logged in and offers :func:`~webapp.admin.auth.require_role` to every
-view that needs a role; the routes are in ``routes.py``, ``registration_routes.py`` and
-``announcement_routes.py``, the templates in ``templates/admin/``.
+view that needs a role; the routes are in ``routes.py``, ``registration_routes.py``,
+``announcement_routes.py`` and ``badge_routes.py``, the templates in ``templates/admin/``.
 """
 
 from flask import Blueprint, Response
@@ -19,4 +19,4 @@ def keep_private(response: Response) -> Response:
     return response
 
 
-from webapp.admin import announcement_routes, registration_routes, routes  # noqa: E402, F401  (registers the routes on bp)
+from webapp.admin import announcement_routes, badge_routes, registration_routes, routes  # noqa: E402, F401  (registers the routes on bp)

@@ -13,7 +13,10 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import NotFound, ValidationError, services
-from confkit.models import Event
+from confkit.formats.badges import BadgeLayout, render_badges
+from confkit.models import Event, RegistrationCategory, RegistrationStatus
+from confkit.services.badges import badge_sheet
+from confkit.services.registration_search import filter_registrations
 from confkit.transfer import (
     EXPORTERS,
     IMPORTERS,
@@ -26,10 +29,11 @@ from webapp.database import get_store
 
 # Without CONFKIT_BASE_URL the UIDs would name a host no calendar has seen.
 FALLBACK_BASE_URL = "http://localhost"
+BADGES = "badges"
 
 
 @click.command("export")
-@click.argument("file_format", metavar="FORMAT", type=click.Choice(sorted(EXPORTERS)))
+@click.argument("file_format", metavar="FORMAT", type=click.Choice(sorted([*EXPORTERS, BADGES])))
 @click.argument("event_slug")
 @click.option(
     "-o",
@@ -37,8 +41,30 @@ FALLBACK_BASE_URL = "http://localhost"
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write to this file instead of standard output.",
 )
+@click.option(
+    "--layout",
+    type=click.Choice([layout.value for layout in BadgeLayout]),
+    help="badges: eight cards per A4 page (a4, the default) or one per A6 page (a6).",
+)
+@click.option(
+    "--status",
+    type=click.Choice([status.value for status in RegistrationStatus]),
+    help="badges: only registrations with this status (only confirmed ones have a ticket).",
+)
+@click.option(
+    "--category",
+    type=click.Choice([category.value for category in RegistrationCategory]),
+    help="badges: only registrations of this category.",
+)
 @with_appcontext
-def export_command(file_format: str, event_slug: str, output: Path | None) -> None:
+def export_command(
+    file_format: str,
+    event_slug: str,
+    output: Path | None,
+    layout: str | None,
+    status: str | None,
+    category: str | None,
+) -> None:
     """Export EVENT_SLUG as FORMAT, to standard output or a file.
 
     \b
@@ -47,7 +73,14 @@ def export_command(file_format: str, event_slug: str, output: Path | None) -> No
       frab-xml       the public programme as a frab schedule (XML)
       frab-json      the public programme as a frab schedule (JSON)
       attendees-csv  every registration, with personal data: for the organisers only
+      badges         a PDF of name badges with the ticket's QR code, for every confirmed
+                     registration (or those --status and --category choose)
     """
+    if file_format == BADGES:
+        _export_badges(event_slug, output, layout=layout, status=status, category=category)
+        return
+    if layout or status or category:
+        raise click.UsageError("--layout, --status and --category apply to badges only")
     base_url = current_app.config.get("CONFKIT_BASE_URL")
     personal = file_format in PERSONAL_EXPORTS
     if not base_url and not personal:
@@ -91,6 +124,56 @@ def import_command(file_format: str, event_slug: str, file: BinaryIO) -> None:
                 f"{len(error.problems)} problem(s) in {file.name}; nothing was imported"
             ) from None
     click.echo(f"Imported {file.name} into {event_slug}: {report.summary()}")
+
+
+def _export_badges(
+    event_slug: str,
+    output: Path | None,
+    *,
+    layout: str | None,
+    status: str | None,
+    category: str | None,
+) -> None:
+    if output is None and sys.stdout.isatty():
+        raise click.UsageError("badges are a PDF: write them to a file with -o FILE")
+    with reported_database_errors(), get_store().session() as db:
+        event = _event(db, event_slug)
+        found = filter_registrations(db, event, status=status, category=category)
+        sheet = badge_sheet(db, event, found.registrations)
+        for registration in sheet.left_out:
+            person = registration.person
+            click.echo(
+                f"Left out (no ticket, {registration.status.value}): {person.display_name}",
+                err=True,
+            )
+        if not sheet.registrations:
+            raise click.ClickException("no chosen registration has a ticket: no badge to print")
+        with click.progressbar(
+            length=len(sheet.registrations), label="Drawing badges", file=sys.stderr
+        ) as bar:
+            try:
+                data = render_badges(
+                    sheet,
+                    secret_key=current_app.config["SECRET_KEY"],
+                    layout=layout or BadgeLayout.A4,
+                    on_badge=lambda _: bar.update(1),
+                )
+            except ValidationError as error:
+                for problem in error.problems:
+                    click.echo(f"- {problem.field}: {problem.message}", err=True)
+                raise click.ClickException(
+                    f"{len(error.problems)} badge(s) cannot be printed; nothing was written"
+                ) from None
+    count = len(sheet.registrations)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    # Names, positions and ticket codes: readable by their owner only, as the attendee list.
+    output.touch(mode=0o600)
+    output.chmod(0o600)
+    output.write_bytes(data)
+    click.echo(f"Wrote {count} badge(s), {len(data):,} bytes, to {output}", err=True)
 
 
 def _event(db: DbSession, slug: str) -> Event:

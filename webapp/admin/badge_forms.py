@@ -1,0 +1,41 @@
+"""The forms of the badge pages: the list's filters or the ticked registrations, and the layout."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, SelectMultipleField
+from wtforms.validators import ValidationError
+
+from confkit.formats.badges import BadgeLayout
+from webapp.admin.registration_forms import RegistrationFilterForm
+
+LAYOUT_CHOICES = [
+    SelectChoice(BadgeLayout.A4.value, "A4, eight 90 × 60 mm badges a page, with crop marks"),
+    SelectChoice(BadgeLayout.A6.value, "A6, one badge a page"),
+]
+
+
+def _layout_field() -> RadioField:
+    return RadioField("Layout", choices=LAYOUT_CHOICES, default=BadgeLayout.A4.value)
+
+
+class BadgeFilterForm(RegistrationFilterForm):
+    """The registrations list's filters, from the query string, and the layout."""
+
+    layout = _layout_field()
+
+
+class BadgeSelectionForm(FlaskForm):
+    """The registrations ticked on the list, and the layout."""
+
+    registration_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    layout = _layout_field()
+
+    def validate_registration_ids(self, field: SelectMultipleField) -> None:
+        if not field.data:
+            raise ValidationError("Choose at least one registration.")
+
+    def problems(self) -> list[str]:
+        if self.csrf_token.errors:
+            return ["The page was open too long, or the form did not come from this site."]
+        return [str(message) for messages in self.errors.values() for message in messages]

@@ -21,8 +21,27 @@ from sqlalchemy.orm import Session as DbSession
 from werkzeug.routing import Rule
 
 from confkit import clock
-from confkit.models import Event, Person, ProgrammeSession, Registration, Room, Track
-from confkit.services import assign_role
+from confkit.models import (
+    Affiliation,
+    Delegation,
+    Event,
+    Organisation,
+    Person,
+    ProgrammeSession,
+    Registration,
+    RegistrationQuestion,
+    Room,
+    SessionRole,
+    Track,
+)
+from confkit.services import (
+    add_affiliation,
+    add_question,
+    assign_role,
+    create_delegation,
+    create_organisation,
+    create_venue,
+)
 from tests.factories import FIXED_NOW
 from tests.webapp.test_admin_auth import account, log_in
 
@@ -63,6 +82,12 @@ PUBLIC_FORM_POST = same(400)
 # Back-office pages of one event: its organisers and the admins.
 ORGANISERS = Expect(302, 302, 403, 403, 200, 200)
 ORGANISERS_POST = Expect(302, 302, 403, 403, 400, 400)
+# Admins only (creating an event).
+ADMINS = Expect(302, 302, 403, 403, 403, 200)
+ADMINS_POST = Expect(302, 302, 403, 403, 403, 400)
+# The people and organisations every event shares: organisers of any event, and the admins.
+DIRECTORY = Expect(302, 302, 403, 200, 200, 200)
+DIRECTORY_POST = Expect(302, 302, 403, 400, 400, 400)
 # Pages every account may open, and no visitor.
 ACCOUNTS = Expect(302, 302, 200, 200, 200, 200)
 # The token is the key: only its holder gets in.
@@ -119,6 +144,68 @@ MATRIX: Final[dict[tuple[str, str], Expect]] = {
     ("admin.add_registration_by_hand", "POST"): ORGANISERS_POST,
     ("admin.announcements", "GET"): ORGANISERS,
     ("admin.announcements", "POST"): ORGANISERS_POST,
+    ("admin.badges", "GET"): ORGANISERS,
+    ("admin.badges_pdf", "GET"): ORGANISERS,
+    ("admin.delegations", "GET"): ORGANISERS,
+    ("admin.edit_delegation", "GET"): ORGANISERS,
+    ("admin.new_delegation", "GET"): ORGANISERS,
+    ("admin.event_edit", "GET"): ORGANISERS,
+    ("admin.programme_grid_page", "GET"): ORGANISERS,
+    ("admin.invitation_codes", "GET"): ORGANISERS,
+    ("admin.questions", "GET"): ORGANISERS,
+    ("admin.question_edit", "GET"): ORGANISERS,
+    ("admin.registration_settings", "GET"): ORGANISERS,
+    ("admin.rooms", "GET"): ORGANISERS,
+    ("admin.room_edit", "GET"): ORGANISERS,
+    ("admin.sessions", "GET"): ORGANISERS,
+    ("admin.edit_session", "GET"): ORGANISERS,
+    ("admin.new_session", "GET"): ORGANISERS,
+    ("admin.tracks", "GET"): ORGANISERS,
+    ("admin.track_edit", "GET"): ORGANISERS,
+    ("admin.venue_edit", "GET"): ORGANISERS,
+    ("admin.badges_for_selection", "POST"): ORGANISERS_POST,
+    ("admin.badges_pdf_for_selection", "POST"): ORGANISERS_POST,
+    ("admin.edit_delegation", "POST"): ORGANISERS_POST,
+    ("admin.new_delegation", "POST"): ORGANISERS_POST,
+    ("admin.event_edit", "POST"): ORGANISERS_POST,
+    ("admin.move_in_grid", "POST"): ORGANISERS_POST,
+    ("admin.invitation_codes", "POST"): ORGANISERS_POST,
+    ("admin.questions", "POST"): ORGANISERS_POST,
+    ("admin.question_edit", "POST"): ORGANISERS_POST,
+    ("admin.question_move", "POST"): ORGANISERS_POST,
+    ("admin.question_remove", "POST"): ORGANISERS_POST,
+    ("admin.registration_settings", "POST"): ORGANISERS_POST,
+    ("admin.rooms", "POST"): ORGANISERS_POST,
+    ("admin.room_edit", "POST"): ORGANISERS_POST,
+    ("admin.room_move", "POST"): ORGANISERS_POST,
+    ("admin.room_remove", "POST"): ORGANISERS_POST,
+    ("admin.edit_session", "POST"): ORGANISERS_POST,
+    ("admin.cancel", "POST"): ORGANISERS_POST,
+    ("admin.add_person_to_session", "POST"): ORGANISERS_POST,
+    ("admin.remove_person_from_session", "POST"): ORGANISERS_POST,
+    ("admin.reorder_people", "POST"): ORGANISERS_POST,
+    ("admin.uncancel", "POST"): ORGANISERS_POST,
+    ("admin.new_session", "POST"): ORGANISERS_POST,
+    ("admin.tracks", "POST"): ORGANISERS_POST,
+    ("admin.track_edit", "POST"): ORGANISERS_POST,
+    ("admin.track_move", "POST"): ORGANISERS_POST,
+    ("admin.track_remove", "POST"): ORGANISERS_POST,
+    ("admin.venue_edit", "POST"): ORGANISERS_POST,
+    ("admin.event_new", "GET"): ADMINS,
+    ("admin.event_new", "POST"): ADMINS_POST,
+    ("admin.organisations", "GET"): DIRECTORY,
+    ("admin.edit_organisation", "GET"): DIRECTORY,
+    ("admin.new_organisation", "GET"): DIRECTORY,
+    ("admin.people", "GET"): DIRECTORY,
+    ("admin.edit_person", "GET"): DIRECTORY,
+    ("admin.edit_affiliation", "GET"): DIRECTORY,
+    ("admin.new_person", "GET"): DIRECTORY,
+    ("admin.edit_organisation", "POST"): DIRECTORY_POST,
+    ("admin.new_organisation", "POST"): DIRECTORY_POST,
+    ("admin.edit_person", "POST"): DIRECTORY_POST,
+    ("admin.new_affiliation", "POST"): DIRECTORY_POST,
+    ("admin.edit_affiliation", "POST"): DIRECTORY_POST,
+    ("admin.new_person", "POST"): DIRECTORY_POST,
 }
 
 
@@ -138,6 +225,11 @@ class World:
     session: ProgrammeSession
     speaker: Person
     registration: Registration
+    role: SessionRole
+    affiliation: Affiliation
+    organisation: Organisation
+    delegation: Delegation
+    question: RegistrationQuestion
 
 
 @pytest.fixture
@@ -151,20 +243,37 @@ def world(
     make_person: Callable[..., Person],
     make_registration: Callable[..., Registration],
 ) -> World:
-    event = open_event_for_registration(capacity=10, slug="forum")
+    venue = create_venue(db, name="Baku Congress Centre", city="Baku", country="AZ")
+    event = open_event_for_registration(capacity=10, slug="forum", venue=venue)
     other = make_event(slug="other-event")
     room = make_room(event)
     track = make_track(event)
     session = make_session(event, room=room, track=track, signup_capacity=5)
     speaker = make_person()
-    assign_role(db, session, speaker, "speaker", now=FIXED_NOW)
+    organisation = create_organisation(db, name="Ministry of Defence", kind="government")
+    affiliation = add_affiliation(db, speaker, organisation, position_title="Adviser")
+    role = assign_role(db, session, speaker, "speaker", now=FIXED_NOW)
+    delegation = create_delegation(db, event, name="NATO delegation", head=speaker)
+    question = add_question(db, event, key="diet", label="Diet", kind="short_text")
     registration = make_registration(event)
     account(db, "door@example.org", "checkin", event)
     account(db, "elsewhere@example.org", "organiser", other)
     account(db, "organiser@example.org", "organiser", event)
     account(db, "admin@example.org", "admin")
     db.flush()
-    return World(event, room, track, session, speaker, registration)
+    return World(
+        event,
+        room,
+        track,
+        session,
+        speaker,
+        registration,
+        role,
+        affiliation,
+        organisation,
+        delegation,
+        question,
+    )
 
 
 ACCOUNT_OF: Final = {
@@ -186,6 +295,13 @@ def url_values(rule: Rule, world: World, identity: str) -> dict[str, object]:
         "track_slug": world.track.slug,
         "person_id": world.speaker.id,
         "filename": "confkit.css",
+        "room_id": world.room.id,
+        "track_id": world.track.id,
+        "question_id": world.question.id,
+        "delegation_id": world.delegation.id,
+        "organisation_id": world.organisation.id,
+        "affiliation_id": world.affiliation.id,
+        "role_id": world.role.id,
         "token": world.registration.token if identity == "attendee" else NOBODYS_TOKEN,
     }
     missing = sorted(set(rule.arguments) - known.keys())

@@ -12,7 +12,7 @@ from confkit.feeds import programme_feed
 from confkit.formats.attendees_csv import render_attendees_csv
 from confkit.formats.frab import render_frab_json, render_frab_xml
 from confkit.imports.attendees_csv import import_attendees_csv, preview_attendees_csv
-from confkit.imports.csv_table import CsvSource
+from confkit.imports.csv_table import MAX_ROWS, CsvSource
 from confkit.imports.frab_xml import import_frab_xml
 from confkit.imports.ics import import_ics
 from confkit.imports.plan import ImportPlan, Progress
@@ -92,6 +92,7 @@ def plan_csv_import(
     save: bool,
     actor: str = "organiser",
     progress: Progress | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> ImportPlan:
     """Check ``data`` in ``file_format`` (one of ``CSV_IMPORTS``) row by row against the event,
     and save it too if ``save``; ``actor`` names who added attendees in their history.
@@ -101,8 +102,8 @@ def plan_csv_import(
     """
     if file_format == "sessions-csv":
         run_sessions = import_sessions_csv if save else preview_sessions_csv
-        return run_sessions(db, event, data, progress=progress)
+        return run_sessions(db, event, data, progress=progress, max_rows=max_rows)
     if file_format == "attendees-csv":
         run_attendees = import_attendees_csv if save else preview_attendees_csv
-        return run_attendees(db, event, data, actor=actor, progress=progress)
+        return run_attendees(db, event, data, actor=actor, progress=progress, max_rows=max_rows)
     raise ValueError(f"{file_format!r} is not one of {CSV_IMPORTS}")

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session as DbSession
 from confkit import clock
 from confkit.errors import ValidationError
 from confkit.imports.csv_table import (
+    MAX_ROWS,
     CsvRow,
     CsvSource,
     choice_cell,
@@ -101,6 +102,7 @@ def preview_attendees_csv(
     source: CsvSource,
     *,
     delimiter: str | None = None,
+    max_rows: int = MAX_ROWS,
     actor: str = "organiser",
     progress: Progress | None = None,
     now: datetime | None = None,
@@ -108,7 +110,15 @@ def preview_attendees_csv(
     """What importing the file would do, row by row, checked exactly as the import checks it
     (seats included); nothing is kept. Raises ValidationError when the file cannot be read."""
     return _run(
-        db, event, source, keep=False, delimiter=delimiter, actor=actor, progress=progress, now=now
+        db,
+        event,
+        source,
+        keep=False,
+        delimiter=delimiter,
+        max_rows=max_rows,
+        actor=actor,
+        progress=progress,
+        now=now,
     )
 
 
@@ -118,6 +128,7 @@ def import_attendees_csv(
     source: CsvSource,
     *,
     delimiter: str | None = None,
+    max_rows: int = MAX_ROWS,
     actor: str = "organiser",
     progress: Progress | None = None,
     now: datetime | None = None,
@@ -128,7 +139,15 @@ def import_attendees_csv(
     Raises ValidationError naming the line of every problem: then nothing is kept.
     """
     return _run(
-        db, event, source, keep=True, delimiter=delimiter, actor=actor, progress=progress, now=now
+        db,
+        event,
+        source,
+        keep=True,
+        delimiter=delimiter,
+        max_rows=max_rows,
+        actor=actor,
+        progress=progress,
+        now=now,
     )
 
 
@@ -139,6 +158,7 @@ def _run(
     *,
     keep: bool,
     delimiter: str | None,
+    max_rows: int,
     actor: str,
     progress: Progress | None,
     now: datetime | None,
@@ -153,6 +173,7 @@ def _run(
         extra_headers=questions,
         ignored=EXPORT_ONLY,
         delimiter=delimiter,
+        max_rows=max_rows,
     )
     # Every seat decision of the import is made under the event's lock, counted in the database.
     lock_seats(db, event)

@@ -74,13 +74,15 @@ def read_csv(
     extra_headers: Iterable[str] = (),
     ignored: Iterable[str] = (),
     delimiter: str | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> CsvTable:
     """The rows of a CSV file, by column name.
 
     ``columns`` maps each accepted header (as ``header_key`` gives it) to a column name;
     ``required`` names the columns that must be present; ``extra_headers`` are further accepted
     headers (an event's questions) whose cells go to ``CsvRow.extra``; headers in ``ignored`` are
-    read and dropped without comment. ``delimiter`` None means: guess from the header line.
+    read and dropped without comment. ``delimiter`` None means: guess from the header line;
+    more than ``max_rows`` rows is refused.
     Raises ValidationError: not UTF-8, too large, no header or no rows, required columns
     missing, a header given twice, a cell too long. A row longer than the header is kept with
     its problem, for the importer to report with the rest.
@@ -118,9 +120,9 @@ def read_csv(
         for line, cells in records:
             if not any(cell.strip() for cell in cells):
                 continue
-            if len(rows) >= MAX_ROWS:
+            if len(rows) >= max_rows:
                 raise ValidationError.single(
-                    f"line {line}", f"the file has more than {MAX_ROWS:,} rows; split it"
+                    f"line {line}", f"the file has more than {max_rows:,} rows; split it"
                 )
             rows.append(_row(line, cells, names, len(headers)))
     except _CellTooLong as error:

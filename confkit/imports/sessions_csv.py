@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session as DbSession
 from confkit import clock
 from confkit.errors import ConflictError, ValidationError
 from confkit.imports.csv_table import (
+    MAX_ROWS,
     CsvRow,
     CsvSource,
     choice_cell,
@@ -109,12 +110,22 @@ def preview_sessions_csv(
     source: CsvSource,
     *,
     delimiter: str | None = None,
+    max_rows: int = MAX_ROWS,
     progress: Progress | None = None,
     now: datetime | None = None,
 ) -> ImportPlan:
     """What importing the file would do, row by row, checked exactly as the import checks it;
     nothing is kept. Raises ValidationError when the file cannot be read at all."""
-    return _run(db, event, source, keep=False, delimiter=delimiter, progress=progress, now=now)
+    return _run(
+        db,
+        event,
+        source,
+        keep=False,
+        delimiter=delimiter,
+        max_rows=max_rows,
+        progress=progress,
+        now=now,
+    )
 
 
 def import_sessions_csv(
@@ -123,6 +134,7 @@ def import_sessions_csv(
     source: CsvSource,
     *,
     delimiter: str | None = None,
+    max_rows: int = MAX_ROWS,
     progress: Progress | None = None,
     now: datetime | None = None,
 ) -> ImportPlan:
@@ -130,7 +142,16 @@ def import_sessions_csv(
 
     Raises ValidationError naming the line of every problem: then nothing is kept.
     """
-    return _run(db, event, source, keep=True, delimiter=delimiter, progress=progress, now=now)
+    return _run(
+        db,
+        event,
+        source,
+        keep=True,
+        delimiter=delimiter,
+        max_rows=max_rows,
+        progress=progress,
+        now=now,
+    )
 
 
 def _run(
@@ -140,10 +161,13 @@ def _run(
     *,
     keep: bool,
     delimiter: str | None,
+    max_rows: int,
     progress: Progress | None,
     now: datetime | None,
 ) -> ImportPlan:
-    table = read_csv(source, columns=COLUMNS, required=REQUIRED, delimiter=delimiter)
+    table = read_csv(
+        source, columns=COLUMNS, required=REQUIRED, delimiter=delimiter, max_rows=max_rows
+    )
     rows = _SessionRows(db, event, now or clock.now())
     return plan_import(db, table, rows.apply, keep=keep, progress=progress)
 

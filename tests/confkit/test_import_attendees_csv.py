@@ -251,3 +251,16 @@ def test_the_attendees_export_imports_into_another_event(
     assert copied["ann@example.org"].status is Status.CONFIRMED
     assert copied["cem@ex.org"].status is Status.CANCELLED
     assert render_attendees_csv(attendee_sheet(db, follow_up)).count(b"\r\n") == 4
+
+
+def test_a_preview_then_the_import_in_one_database_session(db: DbSession, event: Event) -> None:
+    text = (
+        "email,family name,organisation,organisation kind\n"
+        + "".join(f"p{n}@example.org,F{n},Org {n % 3},ngo\n" for n in range(6))
+    )
+
+    assert preview_attendees_csv(db, event, text).created["organisations"] == 3
+    plan = import_attendees_csv(db, event, text)
+
+    assert plan.created == {"registrations": 6, "persons": 6, "organisations": 3}
+    assert count(db, Organisation) == 3

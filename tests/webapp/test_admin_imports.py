@@ -23,6 +23,7 @@ from confkit.models import Event, ProgrammeSession, Registration, RegistrationSt
 from tests.factories import FIXED_NOW
 from tests.webapp.test_admin_auth import account, log_in
 from tests.webapp.test_registration_pages import csrf_token, text, words
+from webapp.admin.import_routes import MAX_WEB_ROWS
 
 ORGANISER = "aysel@example.org"
 SESSIONS = "title,date,start,end,room\nOpening,2024-11-26,09:00,10:00,Hall A\n"
@@ -178,6 +179,21 @@ def test_an_oversized_file_is_refused_with_a_clear_message(
         assert response.status_code == 413
         assert "The file is larger than 5 MB: split it into several files." in words(response)
     assert count(db, ProgrammeSession) == 0
+
+
+def test_a_file_with_too_many_rows_for_one_request_is_sent_to_the_command_line(
+    organiser: FlaskClient, db: DbSession
+) -> None:
+    rows = "".join(f"p{n}@example.org,F{n}\n" for n in range(MAX_WEB_ROWS + 1))
+
+    response = upload(organiser, "attendees-csv", "email,family name\n" + rows)
+
+    assert response.status_code == 400
+    assert f"line {MAX_WEB_ROWS + 2}: the file has more than 1,000 rows; split it" in words(
+        response
+    )
+    assert "confkit import attendees-csv forum FILE" in words(response)
+    assert count(db, Registration) == 0
 
 
 def test_no_file_or_an_unknown_kind_re_renders_the_form(organiser: FlaskClient) -> None:

@@ -28,6 +28,9 @@ from webapp.admin.import_uploads import forget_upload, keep_upload, kept_upload
 from webapp.admin.registration_routes import organiser_actor
 from webapp.database import get_db
 
+# Each row runs through the services (tens of milliseconds); a larger file would outlast the
+# request's time limit on a production server, so it goes through ``confkit import`` instead.
+MAX_WEB_ROWS: Final = 1000
 # Room for the multipart envelope and the other fields around the file itself.
 FORM_OVERHEAD_BYTES: Final = 64 * 1024
 TOO_LARGE: Final = (
@@ -69,9 +72,22 @@ def import_preview(slug: str) -> ResponseReturnValue:
     kind = form.kind.data or ""
     started = time.monotonic()
     try:
-        plan = plan_csv_import(get_db(), event, kind, data, save=False, actor=organiser_actor(user))
+        plan = plan_csv_import(
+            get_db(),
+            event,
+            kind,
+            data,
+            save=False,
+            actor=organiser_actor(user),
+            max_rows=MAX_WEB_ROWS,
+        )
     except ValidationError as error:
-        return _upload_page(event, form, [str(p) for p in error.problems], status=400)
+        problems = [str(p) for p in error.problems]
+        if any(f"more than {MAX_WEB_ROWS:,} rows" in p for p in problems):
+            problems.append(
+                f"For a larger file use the command line: confkit import {kind} {event.slug} FILE"
+            )
+        return _upload_page(event, form, problems, status=400)
     seconds = time.monotonic() - started
     filename = upload.filename or "upload.csv"
     if not plan.ok:
@@ -124,6 +140,7 @@ def _upload_page(
         form=form,
         problems=problems or [],
         max_megabytes=MAX_FILE_BYTES // (1024 * 1024),
+        max_rows=MAX_WEB_ROWS,
     )
     return page, status
 

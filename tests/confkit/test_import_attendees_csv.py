@@ -254,9 +254,8 @@ def test_the_attendees_export_imports_into_another_event(
 
 
 def test_a_preview_then_the_import_in_one_database_session(db: DbSession, event: Event) -> None:
-    text = (
-        "email,family name,organisation,organisation kind\n"
-        + "".join(f"p{n}@example.org,F{n},Org {n % 3},ngo\n" for n in range(6))
+    text = "email,family name,organisation,organisation kind\n" + "".join(
+        f"p{n}@example.org,F{n},Org {n % 3},ngo\n" for n in range(6)
     )
 
     assert preview_attendees_csv(db, event, text).created["organisations"] == 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import click
 from flask import current_app
@@ -18,11 +18,13 @@ from confkit.models import Event, RegistrationCategory, RegistrationStatus
 from confkit.services.badges import badge_sheet
 from confkit.services.registration_search import filter_registrations
 from confkit.transfer import (
+    CSV_IMPORTS,
     EXPORTERS,
     IMPORTERS,
     PERSONAL_EXPORTS,
     export_event,
     import_into_event,
+    plan_csv_import,
 )
 from webapp.command_errors import reported_database_errors
 from webapp.database import get_store
@@ -30,6 +32,8 @@ from webapp.database import get_store
 # Without CONFKIT_BASE_URL the UIDs would name a host no calendar has seen.
 FALLBACK_BASE_URL = "http://localhost"
 BADGES = "badges"
+# How imported registrations name their author in the history.
+CLI_ACTOR = "organiser (confkit import)"
 
 
 @click.command("export")
@@ -106,24 +110,90 @@ def export_command(
 
 
 @click.command("import")
-@click.argument("file_format", metavar="FORMAT", type=click.Choice(sorted(IMPORTERS)))
+@click.argument(
+    "file_format", metavar="FORMAT", type=click.Choice(sorted([*IMPORTERS, *CSV_IMPORTS]))
+)
 @click.argument("event_slug")
 @click.argument("file", type=click.File("rb"))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; save nothing.")
 @with_appcontext
-def import_command(file_format: str, event_slug: str, file: BinaryIO) -> None:
-    """Import FILE (FORMAT) into EVENT_SLUG's programme, in one transaction."""
+def import_command(file_format: str, event_slug: str, file: BinaryIO, dry_run: bool) -> None:
+    """Import FILE (FORMAT) into EVENT_SLUG, in one transaction: a file with any bad row or
+    element saves nothing, and each problem is named by its line.
+
+    \b
+    FORMAT is one of:
+      ics            sessions from an iCalendar file, created or updated by UID
+      frab-xml       sessions from a frab schedule (XML), created or updated by guid
+      sessions-csv   new sessions from a spreadsheet, one a row
+      attendees-csv  registrations from a spreadsheet, one a row (the attendees export's
+                     own file too)
+    """
     data = file.read()
-    with reported_database_errors(), get_store().transaction() as db:
+    with reported_database_errors(), get_store().session() as db:
         event = _event(db, event_slug)
         try:
-            report = import_into_event(db, event, file_format, data)
+            if file_format in CSV_IMPORTS:
+                summary = _import_csv(db, event, file_format, data, dry_run=dry_run)
+            else:
+                summary = import_into_event(db, event, file_format, data).summary()
         except ValidationError as error:
             for problem in error.problems:
                 click.echo(f"- {problem.field}: {problem.message}", err=True)
+            verb = "would be" if dry_run else "was"
             raise click.ClickException(
-                f"{len(error.problems)} problem(s) in {file.name}; nothing was imported"
+                f"{len(error.problems)} problem(s) in {file.name}; nothing {verb} imported"
             ) from None
-    click.echo(f"Imported {file.name} into {event_slug}: {report.summary()}")
+        if dry_run:
+            db.rollback()
+        else:
+            db.commit()
+    if dry_run:
+        click.echo(f"Checked {file.name} for {event_slug}, nothing saved: {summary}")
+    else:
+        click.echo(f"Imported {file.name} into {event_slug}: {summary}")
+
+
+def _import_csv(
+    db: DbSession, event: Event, file_format: str, data: bytes, *, dry_run: bool
+) -> str:
+    """Check (and unless ``dry_run`` save) a spreadsheet, with a progress bar on the terminal."""
+    label = f"{'Checking' if dry_run else 'Importing'} {file_format}"
+    with _RowProgress(label) as progress:
+        plan = plan_csv_import(
+            db, event, file_format, data, save=not dry_run, actor=CLI_ACTOR, progress=progress
+        )
+    if plan.ignored_headers:
+        click.echo(f"Ignored columns: {', '.join(plan.ignored_headers)}", err=True)
+    if not plan.ok:
+        raise ValidationError(plan.problems())
+    for row in plan.rows:
+        for note in row.notes:
+            click.echo(f"- line {row.line}: {note}")
+    return plan.summary()
+
+
+class _RowProgress:
+    """A progress callback drawing a click progress bar once the number of rows is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self) -> _RowProgress:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def _export_badges(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit.models import Person
@@ -81,3 +81,10 @@ def free_slug(name: str, taken: set[str], *, fallback: str) -> str:
 def chunks(items: Sequence[T]) -> list[list[T]]:
     """``items`` in lists of at most ``IN_CHUNKS_OF``."""
     return [list(items[i : i + IN_CHUNKS_OF]) for i in range(0, len(items), IN_CHUNKS_OF)]
+
+
+def person_by_email(db: DbSession, email: str) -> Person | None:
+    """The person with that address, whatever its letter case (the oldest if several)."""
+    return db.scalars(
+        select(Person).where(func.lower(Person.email) == email.strip().lower()).order_by(Person.id)
+    ).first()

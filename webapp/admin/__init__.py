@@ -26,6 +26,7 @@ from webapp.admin import (  # noqa: E402, F401  (registers the routes and filter
     event_routes,
     filters,
     grid_routes,
+    import_routes,
     people_routes,
     place_routes,
     registration_routes,

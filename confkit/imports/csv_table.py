@@ -1,0 +1,262 @@
+"""Reading a CSV file a person made in a spreadsheet: the rows as cells by column, with the line
+each row starts on.
+
+Spreadsheets differ in what they write, so the reader tolerates: UTF-8 with or without a byte
+order mark (Excel's "CSV UTF-8" adds one), a semicolon instead of a comma (Excel in locales whose
+decimal mark is a comma), CRLF or LF line ends, quoted cells with line breaks inside, and header
+names in any letter case or spacing ("Given name", "given_name", " GIVEN  NAME "). A header the
+importer does not know is reported, not guessed at; a required one missing is one error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, BinaryIO, TypeVar
+
+from confkit.errors import Problem, ValidationError
+
+# The largest file an import reads: about 40,000 attendees, or a very large programme.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# The most rows an import reads; each is checked through the services in one transaction.
+MAX_ROWS = 50_000
+DELIMITERS = (",", ";", "\t")
+# Python's csv module refuses a longer cell (its default field size limit).
+MAX_CELL_CHARACTERS = csv.field_size_limit()
+# The attendees export quotes a cell that a spreadsheet would run as a formula; undo that.
+_QUOTED_FORMULA = re.compile(r"^'(?=[=+\-@\t\r])")
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+CsvSource = bytes | str | BinaryIO
+EnumT = TypeVar("EnumT", bound=StrEnum)
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One row: the line it starts on, and its cells by column name (blank cells left out)."""
+
+    line: int
+    cells: Mapping[str, str]
+    # Cells whose header names one of the event's own fields (a question), by normalised header.
+    extra: Mapping[str, str] = field(default_factory=dict)
+    # What is wrong with the row's shape, before any cell is read.
+    problems: tuple[str, ...] = ()
+
+    def get(self, column: str) -> str:
+        """The cell's text, stripped; empty when the column is absent or blank."""
+        return self.cells.get(column, "")
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """The file's rows, the headers it ignored and the columns it holds."""
+
+    rows: list[CsvRow]
+    columns: frozenset[str]
+    ignored_headers: list[str]
+
+
+def header_key(header: str) -> str:
+    """A header as compared: lowercase, spaces, hyphens and underscores as single spaces."""
+    text = _QUOTED_FORMULA.sub("", header.strip().lstrip("\ufeff"))
+    return _SEPARATORS.sub(" ", text).strip().casefold()
+
+
+def read_csv(
+    source: CsvSource,
+    *,
+    columns: Mapping[str, str],
+    required: Iterable[str],
+    extra_headers: Iterable[str] = (),
+    ignored: Iterable[str] = (),
+    delimiter: str | None = None,
+    max_rows: int = MAX_ROWS,
+) -> CsvTable:
+    """The rows of a CSV file, by column name.
+
+    ``columns`` maps each accepted header (as ``header_key`` gives it) to a column name;
+    ``required`` names the columns that must be present; ``extra_headers`` are further accepted
+    headers (an event's questions) whose cells go to ``CsvRow.extra``; headers in ``ignored`` are
+    read and dropped without comment. ``delimiter`` None means: guess from the header line;
+    more than ``max_rows`` rows is refused.
+    Raises ValidationError: not UTF-8, too large, no header or no rows, required columns
+    missing, a header given twice, a cell too long. A row longer than the header is kept with
+    its problem, for the importer to report with the rest.
+    """
+    text = _text(source)
+    if not text.strip():
+        raise ValidationError.single("file", "is empty")
+    chosen = delimiter or _guess_delimiter(text)
+    if chosen not in DELIMITERS:
+        raise ValidationError.single("delimiter", "must be a comma, a semicolon or a tab")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=chosen, strict=False)
+    try:
+        records = _records(reader)
+        header_line, headers = next(records)
+    except StopIteration:
+        raise ValidationError.single("file", "is empty") from None
+    except _CellTooLong as error:
+        raise ValidationError.single(f"line {error.line}", str(error)) from None
+    extras = {header_key(h) for h in extra_headers}
+    names, ignored_headers = _column_names(
+        headers, columns, extras, {header_key(h) for h in ignored}, header_line
+    )
+    present = frozenset(name for name in names if name is not None)
+    missing = [name for name in required if name not in present]
+    if missing:
+        listed = ", ".join(f'"{name}"' for name in missing)
+        found = ", ".join(f'"{h.strip()}"' for h in headers) or "none"
+        raise ValidationError.single(
+            f"line {header_line}",
+            f"the file has no column {listed} (its columns: {found}; "
+            f'is the delimiter "{chosen}" right?)',
+        )
+    rows: list[CsvRow] = []
+    try:
+        for line, cells in records:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) >= max_rows:
+                raise ValidationError.single(
+                    f"line {line}", f"the file has more than {max_rows:,} rows; split it"
+                )
+            rows.append(_row(line, cells, names, len(headers)))
+    except _CellTooLong as error:
+        raise ValidationError.single(f"line {error.line}", str(error)) from None
+    if not rows:
+        raise ValidationError.single("file", "has a header but no rows")
+    return CsvTable(rows=rows, columns=present, ignored_headers=ignored_headers)
+
+
+class _CellTooLong(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+        super().__init__(f"a cell is longer than {MAX_CELL_CHARACTERS:,} characters")
+
+
+def _text(source: CsvSource) -> str:
+    if isinstance(source, str):
+        data = source.encode("utf-8")
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        data = source.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationError.single(
+            "file", f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError.single(
+            f"line {line}",
+            'is not UTF-8 text: save the file as "CSV UTF-8" (in Excel: Save As, CSV UTF-8)',
+        ) from None
+
+
+def _guess_delimiter(text: str) -> str:
+    """The delimiter the header line uses most, outside quotes; a comma if none."""
+    header = text.splitlines()[0] if text else ""
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Each record of a ``csv.reader`` with the line it starts on (a quoted cell may span
+    lines)."""
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise _CellTooLong(start) from None
+            raise ValidationError.single(f"line {start}", f"cannot be read: {error}") from None
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _column_names(
+    headers: list[str],
+    columns: Mapping[str, str],
+    extras: set[str],
+    ignored: set[str],
+    line: int,
+) -> tuple[list[str | None], list[str]]:
+    names: list[str | None] = []
+    ignored_headers: list[str] = []
+    seen: dict[str, str] = {}
+    problems: list[Problem] = []
+    for header in headers:
+        key = header_key(header)
+        name = columns.get(key) or (f"extra:{key}" if key in extras else None)
+        if name is None:
+            if key and key not in ignored:
+                ignored_headers.append(header.strip())
+            names.append(None)
+            continue
+        if name in seen:
+            problems.append(
+                Problem(f"line {line}", f'the columns "{seen[name]}" and "{header}" say the same')
+            )
+        seen[name] = header.strip()
+        names.append(name)
+    if problems:
+        raise ValidationError(problems)
+    return names, ignored_headers
+
+
+def _row(line: int, cells: list[str], names: list[str | None], width: int) -> CsvRow:
+    problems: tuple[str, ...] = ()
+    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+        problems = (
+            f"has {len(cells)} cells but the header has {width} columns "
+            "(is a cell with a delimiter in it missing its quotes?)",
+        )
+    named: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    for name, cell in zip(names, cells, strict=False):
+        value = _QUOTED_FORMULA.sub("", cell.strip())
+        if name is None or not value:
+            continue
+        if name.startswith("extra:"):
+            extra[name.removeprefix("extra:")] = value
+        else:
+            named[name] = value
+    return CsvRow(line=line, cells=named, extra=extra, problems=problems)
+
+
+def choice_cell(
+    row: CsvRow, column: str, choices: type[EnumT], default: EnumT, problems: list[str]
+) -> EnumT:
+    """The cell as one of ``choices`` ("Awaiting approval" is ``awaiting_approval``); the
+    default when blank. A problem listing the choices otherwise."""
+    text = row.get(column)
+    if not text:
+        return default
+    try:
+        return choices(_SEPARATORS.sub("_", text.strip().lower()))
+    except ValueError:
+        allowed = ", ".join(member.value.replace("_", " ") for member in choices)
+        problems.append(f'{column} "{text}" is not one of: {allowed}')
+        return default
+
+
+def whole_number_cell(row: CsvRow, column: str, problems: list[str]) -> int | None:
+    """The cell as a whole number 0 or more; None when blank. A problem otherwise."""
+    text = row.get(column)
+    if not text:
+        return None
+    if not text.isdecimal():
+        problems.append(f'{column} "{text}" is not a whole number')
+        return None
+    return int(text)

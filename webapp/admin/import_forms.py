@@ -1,0 +1,31 @@
+"""The forms of the import pages: the upload, and the confirmation of what was previewed."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, Regexp
+
+from webapp.admin.import_uploads import TOKEN_PATTERN
+
+# The kinds of file the pages import, with what the form calls them.
+IMPORT_KINDS = {
+    "sessions-csv": "Sessions (one a row)",
+    "attendees-csv": "Attendees (one a row)",
+}
+_CHOICES = [SelectChoice(value, label) for value, label in IMPORT_KINDS.items()]
+
+
+class ImportUploadForm(FlaskForm):
+    """What to import and the file; the file is checked by the importer, not here."""
+
+    kind = SelectField("What the file holds", choices=_CHOICES, validators=[InputRequired()])
+    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to upload.")])
+
+
+class ImportConfirmForm(FlaskForm):
+    """The button that imports the file just previewed, named by its token."""
+
+    kind = SelectField(choices=_CHOICES, validators=[InputRequired()])
+    upload = HiddenField(validators=[InputRequired(), Regexp(TOKEN_PATTERN)])

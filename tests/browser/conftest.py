@@ -2,7 +2,8 @@
 port, and Debian's chromium driven by Playwright.
 
 The app commits for real here (a browser cannot share the suite's rolled-back transaction), so
-each test gets a database file of its own in its temporary folder.
+each test gets a database file of its own in its temporary folder. The server works on the demo
+data unless a test module overrides ``served_store`` (with ``admin_store``, say).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from confkit import clock, migrate
 from confkit.db import Store, make_engine
 from confkit.demo import load_demo
+from confkit.models import AccountRole
+from confkit.services.accounts import create_user
 from webapp import create_app
 from webapp.config import ENVIRONMENT_VARIABLES, INSTANCE_PATH_VARIABLE
 
@@ -36,6 +39,8 @@ CHROMIUM_ARGS = [
 ]
 SECRET_KEY = "browser-tests-secret"
 CHECKIN_CODE = "door-code-browser"
+ADMIN_EMAIL = "admin@confkit.test"
+ADMIN_PASSWORD = "correct horse battery staple"
 
 
 @dataclass(frozen=True)
@@ -64,28 +69,47 @@ def instance_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo_store(tmp_path: Path) -> Iterator[Store]:
-    """A migrated SQLite file holding the demo events, loaded as ``confkit demo`` does."""
+def empty_store(tmp_path: Path) -> Iterator[Store]:
+    """A migrated SQLite file with nothing in it."""
     engine = make_engine(f"sqlite:///{tmp_path / 'confkit.sqlite'}")
     try:
         migrate.upgrade(engine)
-        store = Store(engine)
-        now = clock.now()
-        with store.transaction() as db:
-            load_demo(db, today=now.astimezone().date(), now=now)
-        yield store
+        yield Store(engine)
     finally:
         engine.dispose()
 
 
 @pytest.fixture
-def live_server(demo_store: Store) -> Iterator[LiveServer]:
+def demo_store(empty_store: Store) -> Store:
+    """The database holding the demo events, loaded as ``confkit demo`` does."""
+    now = clock.now()
+    with empty_store.transaction() as db:
+        load_demo(db, today=now.astimezone().date(), now=now)
+    return empty_store
+
+
+@pytest.fixture
+def admin_store(empty_store: Store) -> Store:
+    """A database with no event and one admin account (``ADMIN_EMAIL``, ``ADMIN_PASSWORD``)."""
+    with empty_store.transaction() as db:
+        create_user(db, ADMIN_EMAIL, ADMIN_PASSWORD, role=AccountRole.ADMIN)
+    return empty_store
+
+
+@pytest.fixture
+def served_store(demo_store: Store) -> Store:
+    """The database the live server works on; a test module may override this fixture."""
+    return demo_store
+
+
+@pytest.fixture
+def live_server(served_store: Store) -> Iterator[LiveServer]:
     """The web app on a free port of 127.0.0.1, served by threads; shut down at the end."""
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": SECRET_KEY,
-            "CONFKIT_STORE": demo_store,
+            "CONFKIT_STORE": served_store,
             "CONFKIT_CHECKIN_TOKEN": CHECKIN_CODE,
         }
     )
@@ -98,7 +122,7 @@ def live_server(demo_store: Store) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=url, app=app, store=demo_store)
+        yield LiveServer(url=url, app=app, store=served_store)
     finally:
         server.shutdown()
         server.server_close()

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import joinedload
 
 from confkit import clock
 from confkit.errors import NotFound
@@ -46,11 +47,15 @@ EVENT_FIELDS = frozenset(
 )
 
 
-def get_event(db: DbSession, slug: str) -> Event:
-    """The event with that slug. Raises NotFound."""
+def get_event(db: DbSession, slug: str, *, with_questions: bool = False) -> Event:
+    """The event with that slug; ``with_questions`` loads its registration questions in the
+    same query. Raises NotFound."""
     if not is_slug(slug):
         raise NotFound("event", slug)
-    event = db.scalar(select(Event).where(Event.slug == slug))
+    query = select(Event).where(Event.slug == slug)
+    if with_questions:
+        query = query.options(joinedload(Event.questions))
+    event = db.scalars(query).unique().first()
     if event is None:
         raise NotFound("event", slug)
     return event

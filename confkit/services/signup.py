@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, exists, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import make_transient_to_detached
@@ -59,10 +59,29 @@ _TEXT_LIMITS = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 5000}
 _TICKED = frozenset({"y", "yes", "on", "true", "1"})
 _UNTICKED = frozenset({"", "n", "no", "off", "false", "0"})
 # Built once: the statements of a new registration, run for every submission of the form.
-_INSERT_PERSON = {
-    name: dialect_insert(Person.__table__)
-    .on_conflict_do_nothing(index_elements=[Person.__table__.c.email])
-    .returning(Person.__table__.c.id)
+_PERSONS = Person.__table__
+_PERSON_COLUMNS = (
+    "given_name",
+    "family_name",
+    "honorific",
+    "email",
+    "bio",
+    "created_at",
+    "updated_at",
+)
+# A new person, unless one has the address already, in any letter case (as _person_by_email
+# finds it); a person with exactly that address stored by another transaction meanwhile makes
+# the insert do nothing rather than fail.
+_INSERT_NEW_PERSON = {
+    name: dialect_insert(_PERSONS)
+    .from_select(
+        _PERSON_COLUMNS,
+        select(*(bindparam(c, type_=_PERSONS.c[c].type) for c in _PERSON_COLUMNS)).where(
+            ~exists().where(func.lower(_PERSONS.c.email) == bindparam("email_lower"))
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=[_PERSONS.c.email])
+    .returning(_PERSONS.c.id)
     for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
 _INSERT_REGISTRATION = insert(Registration.__table__).returning(Registration.__table__.c.id)
@@ -134,22 +153,18 @@ def register(
     # Every check that can refuse the details runs here, before it is known whether the address
     # is registered: otherwise a refusal would tell a stranger that it is not.
     email = _checked(db, event, details, stamp)
+    if _writes_nothing_else(event, details):
+        # An address nobody has registered yet is stored at once; a known one (or one stored by
+        # another request a moment ago) writes nothing here and is answered below.
+        fresh = _store_new_person(db, event, details, email, stamp)
+        if fresh is not None:
+            notify(db, fresh, Notice.CONFIRM_REQUEST, base_url=base_url, now=stamp, at_once=True)
+            return SignupOutcome(fresh, created=True)
     known_person = _person_by_email(db, email)
     existing = _registration_of(db, event, known_person)
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
         _remind(db, existing, base_url, stamp)
         return SignupOutcome(existing, created=False)
-    if known_person is None and _writes_nothing_else(event, details):
-        fresh = _store_new_person(db, event, details, email, stamp)
-        if fresh is not None:
-            notify(db, fresh, Notice.CONFIRM_REQUEST, base_url=base_url, now=stamp, at_once=True)
-            return SignupOutcome(fresh, created=True)
-        # Another request stored this address a moment ago: carry on as for a known address.
-        known_person = _person_by_email(db, email)
-        existing = _registration_of(db, event, known_person)
-        if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
-            _remind(db, existing, base_url, stamp)
-            return SignupOutcome(existing, created=False)
     try:
         # All or nothing: a refused invitation code or a lost race leaves no person,
         # organisation or spent code behind.
@@ -242,7 +257,7 @@ def _store_new_person(
     db: DbSession, event: Event, details: SignupDetails, email: str, stamp: datetime
 ) -> Registration | None:
     """Write a new person and their unconfirmed registration with its history; None, writing
-    nothing, when another transaction has stored a person with that address meanwhile.
+    nothing, when a person has that address already.
 
     The common case of the public form, written with plain INSERTs: nothing after the person
     can be refused, and the only race, on the address, is settled by the insert itself
@@ -257,7 +272,10 @@ def _store_new_person(
         "created_at": stamp,
         "updated_at": stamp,
     }
-    person_id = db.scalar(_INSERT_PERSON[db.get_bind().dialect.name], person_values)
+    person_id = db.scalar(
+        _INSERT_NEW_PERSON[db.get_bind().dialect.name],
+        {**person_values, "email_lower": email.lower()},
+    )
     if person_id is None:
         return None
     person = _persistent(db, Person(id=person_id, **person_values))

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session as DbSession
 
+from confkit.db import table_of
 from confkit.models import OutboxMessage, OutboxStatus, Registration
 
 
@@ -35,7 +36,7 @@ class Mail:
     attachments: Sequence[Attachment] = field(default_factory=tuple)
 
 
-_INSERT_MESSAGE = insert(OutboxMessage.__table__)
+_INSERT_MESSAGE = insert(table_of(OutboxMessage))
 
 
 def enqueue(

@@ -7,12 +7,13 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlalchemy.orm import Session as DbSession
 
+from confkit.db import table_of
 from confkit.models import Registration, RegistrationChange, RegistrationStatus
 
 # Who acts when nobody does: expiry of unconfirmed registrations, promotion from the list.
 SYSTEM = "system"
 ATTENDEE = "attendee"
-_INSERT_CHANGE = insert(RegistrationChange.__table__)
+_INSERT_CHANGE = insert(table_of(RegistrationChange))
 
 
 def record_change(

@@ -23,6 +23,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from confkit import clock
+from confkit.db import table_of
 from confkit.errors import ValidationError
 from confkit.mail.compose import Notice
 from confkit.mail.notify import notify
@@ -59,7 +60,7 @@ _TEXT_LIMITS = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 5000}
 _TICKED = frozenset({"y", "yes", "on", "true", "1"})
 _UNTICKED = frozenset({"", "n", "no", "off", "false", "0"})
 # Built once: the statements of a new registration, run for every submission of the form.
-_PERSONS = Person.__table__
+_PERSONS = table_of(Person)
 _PERSON_COLUMNS = (
     "given_name",
     "family_name",
@@ -84,7 +85,8 @@ _INSERT_NEW_PERSON = {
     .returning(_PERSONS.c.id)
     for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
-_INSERT_REGISTRATION = insert(Registration.__table__).returning(Registration.__table__.c.id)
+_REGISTRATIONS = table_of(Registration)
+_INSERT_REGISTRATION = insert(_REGISTRATIONS).returning(_REGISTRATIONS.c.id)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import joinedload
 
 from confkit import clock
 from confkit.errors import NotFound, ValidationError
@@ -47,11 +48,18 @@ EVENT_FIELDS = frozenset(
 )
 
 
-def get_event(db: DbSession, slug: str) -> Event:
-    """The event with that slug. Raises NotFound."""
+# Built once: the public pages look an event up on every request.
+_EVENT = select(Event).where(Event.slug == bindparam("slug"))
+_EVENT_WITH_QUESTIONS = _EVENT.options(joinedload(Event.questions))
+
+
+def get_event(db: DbSession, slug: str, *, with_questions: bool = False) -> Event:
+    """The event with that slug; ``with_questions`` loads its registration questions in the
+    same query. Raises NotFound."""
     if not is_slug(slug):
         raise NotFound("event", slug)
-    event = db.scalar(select(Event).where(Event.slug == slug))
+    query = _EVENT_WITH_QUESTIONS if with_questions else _EVENT
+    event = db.scalars(query, {"slug": slug}).unique().first()
     if event is None:
         raise NotFound("event", slug)
     return event

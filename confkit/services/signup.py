@@ -16,10 +16,14 @@ from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from confkit import clock
+from confkit.db import table_of
 from confkit.errors import ValidationError
 from confkit.mail.compose import Notice
 from confkit.mail.notify import notify
@@ -39,8 +43,8 @@ from confkit.models import (
 )
 from confkit.registration_window import RegistrationState, registration_state
 from confkit.services.checks import Problems, iso_country_codes
-from confkit.services.common import as_enum, savepoint
-from confkit.services.history import ATTENDEE, record_change
+from confkit.services.common import ModelT, as_enum, savepoint
+from confkit.services.history import ATTENDEE, insert_change, record_change
 from confkit.services.people import add_affiliation, create_organisation
 from confkit.services.registration_settings import (
     check_invitation_code,
@@ -55,6 +59,34 @@ _TEXT_LIMITS = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 5000}
 # What HTML forms and programs send for a checkbox.
 _TICKED = frozenset({"y", "yes", "on", "true", "1"})
 _UNTICKED = frozenset({"", "n", "no", "off", "false", "0"})
+# Built once: the statements of a new registration, run for every submission of the form.
+_PERSONS = table_of(Person)
+_PERSON_COLUMNS = (
+    "given_name",
+    "family_name",
+    "honorific",
+    "email",
+    "bio",
+    "created_at",
+    "updated_at",
+)
+# A new person, unless one has the address already, in any letter case (as _person_by_email
+# finds it); a person with exactly that address stored by another transaction meanwhile makes
+# the insert do nothing rather than fail.
+_INSERT_NEW_PERSON = {
+    name: dialect_insert(_PERSONS)
+    .from_select(
+        _PERSON_COLUMNS,
+        select(*(bindparam(c, type_=_PERSONS.c[c].type) for c in _PERSON_COLUMNS)).where(
+            ~exists().where(func.lower(_PERSONS.c.email) == bindparam("email_lower"))
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=[_PERSONS.c.email])
+    .returning(_PERSONS.c.id)
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+_REGISTRATIONS = table_of(Registration)
+_INSERT_REGISTRATION = insert(_REGISTRATIONS).returning(_REGISTRATIONS.c.id)
 
 
 @dataclass(frozen=True)
@@ -123,6 +155,13 @@ def register(
     # Every check that can refuse the details runs here, before it is known whether the address
     # is registered: otherwise a refusal would tell a stranger that it is not.
     email = _checked(db, event, details, stamp)
+    if _writes_nothing_else(event, details):
+        # An address nobody has registered yet is stored at once; a known one (or one stored by
+        # another request a moment ago) writes nothing here and is answered below.
+        fresh = _store_new_person(db, event, details, email, stamp)
+        if fresh is not None:
+            notify(db, fresh, Notice.CONFIRM_REQUEST, base_url=base_url, now=stamp, at_once=True)
+            return SignupOutcome(fresh, created=True)
     known_person = _person_by_email(db, email)
     existing = _registration_of(db, event, known_person)
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
@@ -204,6 +243,78 @@ def _store(
     # One flush writes the person, the registration and its history together.
     db.flush()
     return registration, True
+
+
+def _writes_nothing_else(event: Event, details: SignupDetails) -> bool:
+    """True when registering writes only the person, the registration, its history and its mail:
+    no organisation, affiliation or invitation code that could still be refused after them."""
+    return (
+        event.registration_mode is not RegistrationMode.INVITATION
+        and details.organisation_id is None
+        and details.new_organisation is None
+    )
+
+
+def _store_new_person(
+    db: DbSession, event: Event, details: SignupDetails, email: str, stamp: datetime
+) -> Registration | None:
+    """Write a new person and their unconfirmed registration with its history; None, writing
+    nothing, when a person has that address already.
+
+    The common case of the public form, written with plain INSERTs: nothing after the person
+    can be refused, and the only race, on the address, is settled by the insert itself
+    (``ON CONFLICT DO NOTHING``), so no savepoint is needed to keep the transaction usable.
+    """
+    person_values: dict[str, Any] = {
+        "given_name": details.given_name.strip(),
+        "family_name": details.family_name.strip(),
+        "honorific": "",
+        "email": email,
+        "bio": "",
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    person_id = db.scalar(
+        _INSERT_NEW_PERSON[db.get_bind().dialect.name],
+        {**person_values, "email_lower": email.lower()},
+    )
+    if person_id is None:
+        return None
+    person = _persistent(db, Person(id=person_id, **person_values))
+    values: dict[str, Any] = {
+        "event_id": event.id,
+        "person_id": person_id,
+        "affiliation_id": None,
+        "delegation_id": details.delegation_id,
+        "invitation_code_id": None,
+        "category": as_enum(RegistrationCategory, details.category, field="category"),
+        "status": RegistrationStatus.UNCONFIRMED,
+        "token": new_token(),
+        "ticket_generation": 1,
+        "answers": _answers(event.questions, details.answers),
+        "consent_given_at": stamp if details.consent else None,
+        "confirm_by": stamp + CONFIRMATION_PERIOD,
+        "confirmed_at": None,
+        "waitlisted_at": None,
+        "cancelled_at": None,
+        "checked_in_at": None,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    registration_id = db.scalar(_INSERT_REGISTRATION, values)
+    registration = _persistent(db, Registration(id=registration_id, **values))
+    # Known already: tie them to the registration so that nothing loads them again.
+    set_committed_value(registration, "person", person)
+    set_committed_value(registration, "event", event)
+    insert_change(db, registration, actor=ATTENDEE, action="register", at=stamp, from_status=None)
+    return registration
+
+
+def _persistent(db: DbSession, instance: ModelT) -> ModelT:
+    """``instance``, just written with a plain INSERT, as a loaded object of ``db``."""
+    make_transient_to_detached(instance)
+    db.add(instance)
+    return instance
 
 
 def normalise_email(email: str) -> str:

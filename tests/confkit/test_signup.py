@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
@@ -126,6 +127,53 @@ def test_a_new_address_gets_an_unconfirmed_registration_and_a_confirmation_link(
     assert mail.next_attempt_at == mail.created_at == FIXED_NOW
     assert f"{BASE_URL}/r/{registration.token}/confirm" in mail.text_body
     assert history(db, registration) == [(ATTENDEE, "register", None, Status.UNCONFIRMED)]
+
+
+def test_a_new_address_is_written_with_one_statement_per_row_and_no_savepoint(
+    db: DbSession, event: Event
+) -> None:
+    # The public form's common case runs on every submission: its cost is part of its contract.
+    assert event.questions is not None  # loaded with the event, as the web form does
+    db.flush()
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(" ".join(args[2].split(None, 3)[:3]))
+
+    bind = db.connection()
+    sa_event.listen(bind, "before_cursor_execute", record)
+    try:
+        outcome = register(db, event, details(), base_url=BASE_URL, now=FIXED_NOW)
+        db.flush()
+    finally:
+        sa_event.remove(bind, "before_cursor_execute", record)
+
+    assert outcome.created is True
+    assert statements == [
+        "INSERT INTO persons",
+        "INSERT INTO registrations",
+        "INSERT INTO registration_changes",
+        "INSERT INTO outbox_messages",
+    ]
+    # Loaded as the unit of work would have left it: nothing is read back.
+    assert outcome.registration.person.email == "aysel@example.az"
+    assert outcome.registration.event is event
+    assert len(statements) == 4
+
+
+def test_an_address_known_in_another_letter_case_is_not_stored_again(
+    db: DbSession, event: Event, open_event_for_registration: Callable[..., Event]
+) -> None:
+    other = open_event_for_registration(slug="other-event", capacity=10)
+    first = register(db, other, details(email="Aysel@example.az"), base_url=BASE_URL, now=FIXED_NOW)
+
+    outcome = register(
+        db, event, details(email="aysel@EXAMPLE.az"), base_url=BASE_URL, now=FIXED_NOW
+    )
+
+    assert outcome.created is True
+    assert outcome.registration.person is first.registration.person
+    assert count(db, Person) == 1
 
 
 def test_the_form_s_details_are_kept(

@@ -197,6 +197,29 @@ def test_the_form_shows_the_common_fields_and_the_events_own_questions(
     assert 'name="invitation_code"' not in page
 
 
+def test_a_question_added_after_the_form_was_shown_is_on_the_form_and_asked(
+    client: FlaskClient, db: DbSession, event: Event
+) -> None:
+    # The form's class is kept between requests; a new question must still reach the form.
+    assert client.get("/events/workshop/register").status_code == 200
+    add_question(db, event, key="badge", label="Name on your badge", kind="short_text",
+                 required=True)  # fmt: skip
+    db.flush()
+
+    page = text(client.get("/events/workshop/register"))
+    refused = register_through_form(client, event, **filled())
+    accepted = register_through_form(
+        client, event, **filled(email="badge@example.org", **{"answers-badge": "Aynur M."})
+    )
+
+    assert 'name="answers-badge"' in page
+    assert "Name on your badge" in page
+    assert refused.status_code == 400
+    assert "is required" in text(refused)
+    assert accepted.status_code == 303
+    assert registration_of(db, "badge@example.org").answers["badge"] == "Aynur M."
+
+
 def test_registering_sends_to_the_check_your_mail_page_and_mails_a_confirmation_link(
     client: FlaskClient, db: DbSession, event: Event
 ) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -178,16 +179,38 @@ class RegistrationForm(FlaskForm):
 
 def registration_form(event: Event) -> RegistrationForm:
     """The registration form of ``event``: the common fields and the event's own questions."""
-    form_class = type(
-        "EventRegistrationForm",
-        (RegistrationForm,),
-        {"answers": FormField(answers_form_class(event.questions), separator="-")},
-    )
-    form: RegistrationForm = form_class(event=event)
+    shapes = tuple(QuestionShape.of(question) for question in event.questions)
+    form: RegistrationForm = _registration_form_class(shapes)(event=event)
     return form
 
 
-def answers_form_class(questions: Sequence[RegistrationQuestion]) -> type[Form]:
+@dataclass(frozen=True)
+class QuestionShape:
+    """What a question's field is made of; two questions of the same shape make the same field."""
+
+    key: str
+    label: str
+    kind: QuestionKind
+    choices: tuple[str, ...]
+
+    @classmethod
+    def of(cls, question: RegistrationQuestion) -> QuestionShape:
+        return cls(question.key, question.label, question.kind, tuple(question.choices))
+
+
+# A form class is built once per set of questions, not per request: building one (and WTForms
+# ordering its fields on first use) costs more than filling it. An edited question has another
+# shape, so it gets a new class.
+@lru_cache(maxsize=256)
+def _registration_form_class(shapes: tuple[QuestionShape, ...]) -> type[RegistrationForm]:
+    return type(
+        "EventRegistrationForm",
+        (RegistrationForm,),
+        {"answers": FormField(answers_form_class(shapes), separator="-")},
+    )
+
+
+def answers_form_class(questions: Sequence[QuestionShape]) -> type[Form]:
     """A form with one field per question, named by the question's key, in the event's order.
 
     Choices are not checked here: confkit says which answer is wrong and why.
@@ -198,7 +221,7 @@ def answers_form_class(questions: Sequence[RegistrationQuestion]) -> type[Form]:
     return type("AnswersForm", (Form,), fields)
 
 
-def _question_field(question: RegistrationQuestion) -> Any:
+def _question_field(question: QuestionShape) -> Any:
     label = question.label
     choices = [SelectChoice(choice) for choice in question.choices]
     match question.kind:

@@ -31,7 +31,7 @@ def event_seats(event: Event) -> SeatCount:
 def registration(slug: str) -> ResponseReturnValue:
     """The form; a valid submission registers and sends the person to check their mail."""
     db = get_db()
-    event = get_event(db, slug)
+    event = get_event(db, slug, with_questions=True)
     window = registration_window(event, clock.now())
     if window.state is not RegistrationState.OPEN:
         # Said on the page for a visitor; a submission is refused, naming why.

@@ -70,10 +70,7 @@ from confkit.services import (
 )
 from confkit.services.people import organisation_choices
 from confkit.services.seats import lock_seats, seat_count
-
-# The one check of answers to an event's questions, shared with the registration form.
-from confkit.services.signup import _answers as checked_answers
-from confkit.services.signup import normalise_email
+from confkit.services.signup import checked_answers, normalise_email
 
 _HEADERS = {
     "given name": ("given name", "first name", "given", "forename"),

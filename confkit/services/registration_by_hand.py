@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
+from confkit.imports.people import person_by_email
 from confkit.models import (
     Affiliation,
     Event,
@@ -77,7 +78,7 @@ def register_by_hand(
         organisation = problems.collect(
             lambda: resolve(db, Organisation, details.organisation_id or 0, field="organisation")
         )
-    person = _person_by_email(db, email) if email else None
+    person = person_by_email(db, email) if email else None
     if person is not None and _registered(db, event, person):
         problems.add("email", f"{email} is already registered for this event")
     problems.raise_if_any()
@@ -124,10 +125,6 @@ def register_by_hand(
             now=stamp,
         )
     return registration
-
-
-def _person_by_email(db: DbSession, email: str) -> Person | None:
-    return db.scalars(select(Person).where(func.lower(Person.email) == email.lower())).first()
 
 
 def _registered(db: DbSession, event: Event, person: Person) -> bool:

@@ -207,7 +207,7 @@ def _store(
         person = _new_person(details, email, stamp)
         db.add(person)
     affiliation = _affiliation(db, person, details)
-    answers = _answers(event.questions, details.answers)
+    answers = checked_answers(event.questions, details.answers)
     category = as_enum(RegistrationCategory, details.category, field="category")
     if invitation is not None and invitation.category is not None:
         category = invitation.category
@@ -291,7 +291,7 @@ def _store_new_person(
         "status": RegistrationStatus.UNCONFIRMED,
         "token": new_token(),
         "ticket_generation": 1,
-        "answers": _answers(event.questions, details.answers),
+        "answers": checked_answers(event.questions, details.answers),
         "consent_given_at": stamp if details.consent else None,
         "confirm_by": stamp + CONFIRMATION_PERIOD,
         "confirmed_at": None,
@@ -357,7 +357,7 @@ def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetim
         delegation = db.get(Delegation, details.delegation_id)
         if delegation is None or delegation.event_id != event.id:
             problems.add("delegation", "is not a delegation to this event")
-    problems.collect(lambda: _answers(event.questions, details.answers))
+    problems.collect(lambda: checked_answers(event.questions, details.answers))
     if event.consent_text and not details.consent:
         problems.add("consent", "is needed to register")
     if event.registration_mode is RegistrationMode.INVITATION:
@@ -372,7 +372,9 @@ def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetim
     return email
 
 
-def _answers(questions: Sequence[RegistrationQuestion], given: Mapping[str, Any]) -> dict[str, Any]:
+def checked_answers(
+    questions: Sequence[RegistrationQuestion], given: Mapping[str, Any]
+) -> dict[str, Any]:
     """The answers to the event's questions, checked; anything else given is dropped."""
     problems = Problems()
     answers: dict[str, Any] = {}

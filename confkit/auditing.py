@@ -91,6 +91,7 @@ def actor_of(db: DbSession) -> Actor:
 
 def install(sessions: sessionmaker[DbSession]) -> None:
     """Record the audited changes of every session ``sessions`` makes."""
+    event.listen(sessions, "before_flush", _load_deleted)
     event.listen(sessions, "after_flush", _record_flush)
 
 
@@ -201,9 +202,7 @@ _AUDITED: Final[dict[str, _Audited]] = {
     "delegations": _Audited(
         "delegation", _attribute("name"), _event_column, collections=frozenset({"members"})
     ),
-    "registration_questions": _Audited(
-        "registration_question", _attribute("label"), _event_column
-    ),
+    "registration_questions": _Audited("registration_question", _attribute("label"), _event_column),
     # The number of uses counts registrations, which have their own history.
     "invitation_codes": _Audited(
         "invitation_code",
@@ -230,6 +229,17 @@ ENTITY_TYPES: Final = tuple(sorted(policy.entity_type for policy in _AUDITED.val
 def _policy(mapper: Mapper[Any]) -> _Audited | None:
     table = mapper.local_table
     return _AUDITED.get(str(getattr(table, "name", "")))
+
+
+def _load_deleted(db: DbSession, _flush_context: UOWTransaction, _instances: Any) -> None:
+    # What a deleted object held is read for its entry after the flush, when its row is gone:
+    # load now what the session has not read yet.
+    for obj in db.deleted:
+        state = inspect(obj)
+        policy = _policy(state.mapper)
+        if policy is not None:
+            for key in state.unloaded & {*_columns(state, policy), *policy.collections}:
+                getattr(obj, key)
 
 
 def _record_flush(db: DbSession, flush_context: UOWTransaction) -> None:

@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import NotFound, ValidationError, services
+from confkit.auditing import CLI
 from confkit.models import Event
 from confkit.transfer import (
     EXPORTERS,
@@ -80,7 +81,7 @@ def export_command(file_format: str, event_slug: str, output: Path | None) -> No
 def import_command(file_format: str, event_slug: str, file: BinaryIO) -> None:
     """Import FILE (FORMAT) into EVENT_SLUG's programme, in one transaction."""
     data = file.read()
-    with reported_database_errors(), get_store().transaction() as db:
+    with reported_database_errors(), get_store().transaction(actor=CLI) as db:
         event = _event(db, event_slug)
         try:
             report = import_into_event(db, event, file_format, data)

@@ -19,4 +19,4 @@ def keep_private(response: Response) -> Response:
     return response
 
 
-from webapp.admin import announcement_routes, registration_routes, routes  # noqa: E402, F401  (registers the routes on bp)
+from webapp.admin import announcement_routes, audit_routes, registration_routes, routes  # noqa: E402, F401  (registers the routes on bp)

@@ -1,0 +1,36 @@
+"""Who the audit log names for the changes a request makes.
+
+A logged-in user is named by their account. A visitor who is not logged in can only register
+and manage their own registration, which keeps its own history: their requests add nothing to
+the audit log, so the public registration pages write no more than they did.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from flask import Flask
+
+from confkit.auditing import Actor, set_actor
+from confkit.services.audit import user_actor
+from webapp.admin.auth import current_user
+from webapp.database import get_db
+
+VISITOR: Final = Actor("visitor", recorded=False)
+
+
+def init_app(app: Flask) -> None:
+    """Name the acting user in the audit log of every request's changes."""
+    app.before_request(_name_actor)
+
+
+def request_actor() -> Actor:
+    """The logged-in user, or a visitor whose changes are not recorded."""
+    user = current_user()
+    return VISITOR if user is None else user_actor(user)
+
+
+def _name_actor() -> None:
+    # Resolved only when a change is recorded: a request that writes nothing audited never
+    # reads the login for it.
+    set_actor(get_db(), request_actor)

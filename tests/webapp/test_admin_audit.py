@@ -293,3 +293,12 @@ def test_a_cli_command_is_recorded_as_the_clis(
     ]
     assert password not in str([e.changes for e in made])
     assert user.password_hash not in str([e.changes for e in made])
+
+
+def test_a_change_outside_a_request_is_the_systems(app: Flask, db: DbSession) -> None:
+    with app.app_context():
+        services.create_person(get_db(), given_name="Burcu", family_name="San")
+        # As in ``confkit shell``: outside a request, the work is committed by hand.
+        get_db().commit()
+
+    assert [(e.entity_type, e.actor) for e in entries(db)] == [("person", "system")]

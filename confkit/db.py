@@ -13,6 +13,8 @@ from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.types import TypeDecorator
 
+from confkit import auditing
+
 # Stable constraint names keep Alembic migrations identical on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -101,15 +103,19 @@ class Store:
         self._sessions = sessionmaker(
             bind=bind, expire_on_commit=False, join_transaction_mode=join_mode
         )
+        auditing.install(self._sessions)
 
     def session(self) -> DbSession:
         """A new ORM session; the caller commits or rolls back."""
         return self._sessions()
 
     @contextmanager
-    def transaction(self) -> Iterator[DbSession]:
-        """A session whose work is committed at the end of the block, or rolled back on error."""
+    def transaction(self, *, actor: auditing.ActorSource | None = None) -> Iterator[DbSession]:
+        """A session whose work is committed at the end of the block, or rolled back on error;
+        the audit log names ``actor`` (by default the system) for its changes."""
         with self._sessions() as db, db.begin():
+            if actor is not None:
+                auditing.set_actor(db, actor)
             yield db
 
 

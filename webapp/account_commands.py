@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from confkit import NotFound, ValidationError, services
+from confkit.auditing import CLI
 from confkit.models import AccountRole, Event
 from confkit.passwords import check_password_policy
 from confkit.services.accounts import create_user, find_user
@@ -42,7 +43,7 @@ def create_user_command(
         raise click.UsageError("an admin is admin of every event: give no --event")
     if role != AccountRole.ADMIN and not event_slug:
         raise click.UsageError(f"the role {role} needs --event SLUG")
-    with reported_database_errors(), get_store().transaction() as db:
+    with reported_database_errors(), get_store().transaction(actor=CLI) as db:
         event: Event | None = None
         if event_slug:
             try:

@@ -13,11 +13,16 @@ from typing import Final
 from flask import Flask, Response, current_app, g
 from sqlalchemy.orm import Session as DbSession
 
+from confkit.auditing import ActorSource, set_actor
 from confkit.db import Store, open_store
 
 #: ``app.config`` key for a ready :class:`~confkit.db.Store` to use instead of
 #: ``CONFKIT_DATABASE_URL`` (tests pass one bound to a connection that is rolled back).
 STORE_CONFIG_KEY: Final = "CONFKIT_STORE"
+
+#: ``app.extensions`` key of who the audit log names for a request's changes
+#: (see :mod:`webapp.audit_actor`).
+ACTOR_EXTENSION_NAME: Final = "confkit.actor"
 
 _EXTENSION_NAME: Final = "confkit.store"
 _REQUEST_SESSION_NAME: Final = "confkit_db"
@@ -48,6 +53,9 @@ def get_db() -> DbSession:
     db: DbSession | None = g.get(_REQUEST_SESSION_NAME)
     if db is None:
         db = get_store().session()
+        actor: ActorSource | None = current_app.extensions.get(ACTOR_EXTENSION_NAME)
+        if actor is not None:
+            set_actor(db, actor)
         setattr(g, _REQUEST_SESSION_NAME, db)
     return db
 

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from confkit import clock, migrate
+from confkit.auditing import CLI
 from confkit.demo import load_demo
 from webapp.command_errors import reported_database_errors
 from webapp.database import get_store
@@ -30,7 +31,7 @@ def demo_command(host: str, port: int, load_only: bool) -> None:
     today = now.astimezone().date()
     with reported_database_errors():
         migrate.upgrade(store.bind)
-        with store.transaction() as db:
+        with store.transaction(actor=CLI) as db:
             events = load_demo(db, today=today, now=now)
     for event in events:
         click.echo(f"{event.name}: http://{host}:{port}/events/{event.slug}/")

@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import NotFound, ValidationError, services
+from confkit.auditing import CLI, set_actor
 from confkit.formats.badges import BadgeLayout, render_badges
 from confkit.models import Event, RegistrationCategory, RegistrationStatus
 from confkit.services.badges import badge_sheet
@@ -130,7 +131,9 @@ def import_command(file_format: str, event_slug: str, file: BinaryIO, dry_run: b
                      own file too)
     """
     data = file.read()
+    # Not store.transaction(): a dry run rolls back what the check wrote.
     with reported_database_errors(), get_store().session() as db:
+        set_actor(db, CLI)
         event = _event(db, event_slug)
         try:
             if file_format in CSV_IMPORTS:

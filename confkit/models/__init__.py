@@ -1,6 +1,7 @@
 """confkit's domain models. Importing this package registers every table on ``Base.metadata``."""
 
 from confkit.models.accounts import AccountRole, LoginAttempt, User, UserRole
+from confkit.models.audit import AuditAction, AuditEntry
 from confkit.models.events import Event, RegistrationMode, Room, Track, Venue
 from confkit.models.outbox import OutboxMessage, OutboxStatus
 from confkit.models.people import (
@@ -36,6 +37,8 @@ __all__ = [
     "AccountRole",
     "Affiliation",
     "AgendaEntry",
+    "AuditAction",
+    "AuditEntry",
     "Delegation",
     "Event",
     "InvitationCode",

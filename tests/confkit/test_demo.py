@@ -478,7 +478,10 @@ def test_a_load_on_a_later_day_keeps_the_workshop_sixty_days_ahead(
     load_demo(db, today=TODAY + timedelta(days=7), now=NOW + timedelta(days=7))
 
     assert workshop.starts_on == TODAY + timedelta(days=67)
-    assert table_counts(db) == counts
+    # Moving the workshop is a change of the programme, and the audit log says so.
+    after = table_counts(db)
+    assert after.pop("audit_entries") > counts.pop("audit_entries")
+    assert after == counts
     for session in workshop.sessions:
         assert session.starts_at.astimezone(BAKU).date() == workshop.starts_on
         assert session.starts_at.astimezone(BAKU).time() == local_times[session.uuid]

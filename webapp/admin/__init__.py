@@ -21,6 +21,7 @@ def keep_private(response: Response) -> Response:
 
 from webapp.admin import (  # noqa: E402, F401  (registers the routes and filters on bp)
     announcement_routes,
+    audit_routes,
     badge_routes,
     dashboard_routes,
     event_routes,

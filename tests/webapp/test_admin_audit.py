@@ -16,10 +16,10 @@ from confkit import clock, services
 from confkit.models import AuditEntry, Event, Person, Registration, RegistrationChange, User
 from confkit.services.accounts import find_user
 from tests.factories import FIXED_NOW
+from tests.webapp.setup_pages import submit
 from tests.webapp.test_admin_auth import account, log_in
 from tests.webapp.test_admin_registrations import act
 from tests.webapp.test_registration_pages import register_through_form, text, words
-from webapp.admin.auth import require_login
 from webapp.cli import cli
 from webapp.database import get_db
 
@@ -236,23 +236,19 @@ def test_a_bad_parameter_is_refused_with_its_reason(
 
 
 def test_a_logged_in_users_request_is_recorded_as_theirs(
-    app: Flask, client: FlaskClient, db: DbSession, forum: Event
+    client: FlaskClient, db: DbSession, forum: Event
 ) -> None:
-    def rename() -> str:
-        require_login()
-        services.update_event(get_db(), services.get_event(get_db(), "forum"), name="Renamed")
-        return "renamed"
-
-    # A page that changes the event through the services, as the programme pages will.
-    app.add_url_rule("/admin/testing/rename", view_func=rename, methods=["POST"])
     user = account(db, ORGANISER, "organiser", forum)
     log_in(client, ORGANISER)
 
-    assert client.post("/admin/testing/rename").status_code == 200
+    added = submit(client, "/admin/events/forum/rooms", slug="hall", name="Plenary Hall")
 
-    renamed = entries(db)[-1]
-    assert renamed.changes == {"name": ["Baku energy forum", "Renamed"]}
-    assert (renamed.actor, renamed.user_id) == (f"user:{ORGANISER}", user.id)
+    assert added.status_code == 303
+    (entry,) = [e for e in entries(db) if e.entity_type == "room"]
+    assert entry.action == "created"
+    assert entry.changes["name"] == [None, "Plenary Hall"]
+    assert (entry.actor, entry.user_id, entry.event_id) == (f"user:{ORGANISER}", user.id, forum.id)
+    assert "Plenary Hall" in words(client.get(audit_path(forum)))
 
 
 def test_a_visitors_registration_adds_nothing_to_the_log(

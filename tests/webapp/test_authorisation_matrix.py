@@ -194,6 +194,8 @@ MATRIX: Final[dict[tuple[str, str], Expect]] = {
     ("admin.import_upload", "GET"): ORGANISERS,
     ("admin.import_preview", "POST"): ORGANISERS_POST,
     ("admin.import_confirm", "POST"): ORGANISERS_POST,
+    ("admin.event_audit", "GET"): ORGANISERS,
+    ("admin.audit_log", "GET"): ADMINS,
     ("admin.event_new", "GET"): ADMINS,
     ("admin.event_new", "POST"): ADMINS_POST,
     ("admin.organisations", "GET"): DIRECTORY,

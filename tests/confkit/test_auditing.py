@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import ValidationError, clock, services
@@ -42,8 +42,19 @@ def fixed_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
     return FIXED_NOW
 
 
+# The highest entry id before the test: set by earlier_entries for every test.
+baseline = {"id": 0}
+
+
+@pytest.fixture(autouse=True)
+def earlier_entries(db: DbSession) -> None:
+    """Entries other tests committed for real (the concurrency tests on PostgreSQL do) are not
+    this test's: only the entries written after this point are looked at."""
+    baseline["id"] = db.scalar(select(func.max(AuditEntry.id))) or 0
+
+
 def entries(db: DbSession, entity_type: str | None = None) -> list[AuditEntry]:
-    query = select(AuditEntry).order_by(AuditEntry.id)
+    query = select(AuditEntry).where(AuditEntry.id > baseline["id"]).order_by(AuditEntry.id)
     if entity_type is not None:
         query = query.where(AuditEntry.entity_type == entity_type)
     return list(db.scalars(query))

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock, services
@@ -49,8 +49,20 @@ def audit_path(event: Event, query: str = "") -> str:
     return f"/admin/events/{event.slug}/audit{query}"
 
 
+# The highest entry id before the test: set by earlier_entries for every test.
+baseline = {"id": 0}
+
+
+@pytest.fixture(autouse=True)
+def earlier_entries(db: DbSession) -> None:
+    """Entries other tests committed for real (the concurrency tests on PostgreSQL do) are not
+    this test's: only the entries written after this point are looked at."""
+    baseline["id"] = db.scalar(select(func.max(AuditEntry.id))) or 0
+
+
 def entries(db: DbSession) -> list[AuditEntry]:
-    return list(db.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    query = select(AuditEntry).where(AuditEntry.id > baseline["id"])
+    return list(db.scalars(query.order_by(AuditEntry.id)))
 
 
 # Who may read the log

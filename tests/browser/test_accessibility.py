@@ -181,11 +181,13 @@ def public_sessions(db: Any, event_id: int) -> list[ProgrammeSession]:
     )
 
 
-def send_unchecked(page: Page) -> None:
-    """Send the registration form as a browser that checks nothing itself would: the server's
-    messages are what is on trial."""
-    page.locator("form.registration-form").evaluate("form => { form.noValidate = true; }")
-    page.get_by_role("button", name="Register").click()
+def send_unchecked(page: Page, button: str = "Register") -> None:
+    """Send the form as a browser that checks nothing itself would: the server's messages are
+    what is on trial."""
+    page.locator("form:has([type=submit])").evaluate_all(
+        "forms => forms.forEach(form => { form.noValidate = true; })"
+    )
+    page.get_by_role("button", name=button).click()
 
 
 def first_track(live_server: LiveServer, slug: str) -> str:
@@ -314,6 +316,28 @@ def test_form_errors_are_tied_to_their_fields(live_server: LiveServer, tab: Page
         expect(
             tab.locator(f"{target}[aria-invalid=true], {target} [aria-invalid=true]")
         ).not_to_have_count(0)
+
+
+def test_login_and_check_in_code_errors_are_tied_to_their_fields(
+    live_server: LiveServer, tab: Page
+) -> None:
+    tab.goto(f"{live_server.url}/admin/login")
+    send_unchecked(tab, "Log in")
+    for label in ("Email", "Password"):
+        field = tab.get_by_label(label, exact=True)
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(field).to_have_accessible_description("This field is required.")
+    # Nothing says the page was open too long when it was not.
+    expect(tab.get_by_role("alert")).to_have_count(0)
+
+    tab.goto(f"{live_server.url}/events/{workshop.SLUG}/check-in")
+    code = tab.get_by_label("Check-in code")
+    expect(code).not_to_have_attribute("aria-invalid", "true")
+    code.fill("not the code")
+    tab.get_by_role("button", name="Open check-in").click()
+    expect(tab.get_by_role("alert")).to_have_text("That is not the check-in code.")
+    expect(code).to_have_attribute("aria-invalid", "true")
+    expect(code).to_have_accessible_description("That is not the check-in code.")
 
 
 # The controls a Tab key stops at, in order: visible, enabled, not taken out of the order, and

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from confkit.errors import ValidationError
 from confkit.models import Event, SessionKind, Track
-from confkit.schedule import sessions_query
+from confkit.schedule import event_tracks, sessions_query
 from confkit.services.checks import Problems
 
 FILTER_FIELDS = ("track", "kind", "language")
@@ -43,11 +42,7 @@ class ProgrammeFilter:
 
 def filter_choices(db: DbSession, event: Event) -> FilterChoices:
     """The tracks, kinds and languages the event's public programme offers, in two queries."""
-    tracks = tuple(
-        db.scalars(
-            select(Track).where(Track.event_id == event.id).order_by(Track.position, Track.id)
-        )
-    )
+    tracks = event_tracks(db, event)
     published = sessions_query(event).order_by(None).subquery()
     pairs = db.execute(select(published.c.kind, published.c.language).distinct()).all()
     present_kinds = {kind for kind, _language in pairs}

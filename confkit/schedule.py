@@ -144,20 +144,19 @@ def build_schedule(
     agenda_of: int | None = None,
     kind: SessionKind | None = None,
     language: str | None = None,
+    tracks: Sequence[Track] | None = None,
 ) -> Schedule:
     """The event's programme: scheduled and cancelled public sessions unless told otherwise.
 
     ``track_slug``, ``room_slug`` and ``person_id`` keep only the sessions of that track, in that
     room, or with that person in a role; ``agenda_of`` (a registration id) keeps the sessions on
     that attendee's agenda; ``kind`` and ``language`` the sessions of that kind or in that
-    language. Raises NotFound for a track or room the event does not
+    language. ``tracks``, the event's tracks in order, saves reading them again when the caller
+    has them. Raises NotFound for a track or room the event does not
     have, or a person who holds no role in the sessions shown.
     """
-    tracks = tuple(
-        db.scalars(
-            select(Track).where(Track.event_id == event.id).order_by(Track.position, Track.id)
-        )
-    )
+    if tracks is None:
+        tracks = event_tracks(db, event)
     track = None
     if track_slug is not None:
         track = next((t for t in tracks if t.slug == track_slug), None)
@@ -188,7 +187,16 @@ def build_schedule(
     if person_id is not None and not sessions:
         raise NotFound("person", person_id)
     slots = _slots(db, sessions, zone, {t.id: t for t in tracks})
-    return Schedule(event=event, zone=zone, days=_days(slots), tracks=tracks, track=track)
+    return Schedule(event=event, zone=zone, days=_days(slots), tracks=tuple(tracks), track=track)
+
+
+def event_tracks(db: DbSession, event: Event) -> tuple[Track, ...]:
+    """The event's tracks in their order."""
+    return tuple(
+        db.scalars(
+            select(Track).where(Track.event_id == event.id).order_by(Track.position, Track.id)
+        )
+    )
 
 
 def get_slot(

@@ -89,6 +89,7 @@ def schedule_page(slug: str) -> Page:
         track_slug=chosen.track.slug if chosen.track else None,
         kind=chosen.kind,
         language=chosen.language,
+        tracks=choices.tracks,
     )
     return render_template(
         "public/schedule.html",

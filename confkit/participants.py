@@ -198,8 +198,7 @@ def _delegations(
         d.head_id for d in delegations if d.head_id is not None
     }
     persons = {
-        person.id: person
-        for person in db.scalars(select(Person).where(Person.id.in_(person_ids)))
+        person.id: person for person in db.scalars(select(Person).where(Person.id.in_(person_ids)))
     }
     members: dict[int, list[Person]] = defaultdict(list)
     for row in membership:

@@ -88,4 +88,3 @@ def read_programme_filter(
         problems.add("language", f"No session of this programme is held in {language!r}.")
     problems.raise_if_any()
     return ProgrammeFilter(track=track, kind=kind, language=language)
-

@@ -163,7 +163,8 @@ def test_the_stylesheet_lays_out_the_grid_and_the_printed_programme(client) -> N
     assert "grid-template-rows: subgrid" in wide
     assert "grid-row: var(--row-start) / var(--row-end)" in wide
     printed = css[css.index("@media print") :]
-    assert ".site-header" in printed and "display: none" in printed
+    assert ".site-header" in printed
+    assert "display: none" in printed
     assert "color: #000; background: #fff" in printed
 
 
@@ -209,4 +210,6 @@ def test_every_event_page_links_the_others(client, programme) -> None:
         ]
         assert f'href="{current}" aria-current="page"' in nav
         assert nav.count('aria-current="page"') == 1
-        assert "<main" in markup and "<footer" in markup and "<script" not in markup
+        assert "<main" in markup
+        assert "<footer" in markup
+        assert "<script" not in markup

@@ -158,7 +158,9 @@ def build_programme(
 PAGES = {
     "event": lambda slug, _session: f"/events/{slug}/",
     "programme": lambda slug, _session: f"/events/{slug}/schedule",
-    "filtered programme": lambda slug, _session: f"/events/{slug}/schedule?track=track-0&kind=talk&language=en",
+    "filtered programme": lambda slug, _session: (
+        f"/events/{slug}/schedule?track=track-0&kind=talk&language=en"
+    ),
     "bad filter": lambda slug, _session: f"/events/{slug}/schedule?kind=concert",
     "session": lambda slug, session: f"/events/{slug}/sessions/{session}",
     "speakers": lambda slug, _session: f"/events/{slug}/speakers",

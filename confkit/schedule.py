@@ -142,25 +142,27 @@ def build_schedule(
     room_slug: str | None = None,
     person_id: int | None = None,
     agenda_of: int | None = None,
+    kind: SessionKind | None = None,
+    language: str | None = None,
+    tracks: Sequence[Track] | None = None,
 ) -> Schedule:
     """The event's programme: scheduled and cancelled public sessions unless told otherwise.
 
     ``track_slug``, ``room_slug`` and ``person_id`` keep only the sessions of that track, in that
     room, or with that person in a role; ``agenda_of`` (a registration id) keeps the sessions on
-    that attendee's agenda. Raises NotFound for a track or room the event does not
+    that attendee's agenda; ``kind`` and ``language`` the sessions of that kind or in that
+    language. ``tracks``, the event's tracks in order, saves reading them again when the caller
+    has them. Raises NotFound for a track or room the event does not
     have, or a person who holds no role in the sessions shown.
     """
-    tracks = tuple(
-        db.scalars(
-            select(Track).where(Track.event_id == event.id).order_by(Track.position, Track.id)
-        )
-    )
+    if tracks is None:
+        tracks = event_tracks(db, event)
     track = None
     if track_slug is not None:
         track = next((t for t in tracks if t.slug == track_slug), None)
         if track is None:
             raise NotFound("track", track_slug)
-    query = _sessions_query(event, include_closed=include_closed, include_drafts=include_drafts)
+    query = sessions_query(event, include_closed=include_closed, include_drafts=include_drafts)
     if track is not None:
         query = query.where(ProgrammeSession.track_id == track.id)
     if room_slug is not None:
@@ -173,6 +175,10 @@ def build_schedule(
     if person_id is not None:
         holding = select(SessionRole.session_id).where(SessionRole.person_id == person_id)
         query = query.where(ProgrammeSession.id.in_(holding))
+    if kind is not None:
+        query = query.where(ProgrammeSession.kind == kind)
+    if language is not None:
+        query = query.where(ProgrammeSession.language == language)
     if agenda_of is not None:
         chosen = select(AgendaEntry.session_id).where(AgendaEntry.registration_id == agenda_of)
         query = query.where(ProgrammeSession.id.in_(chosen))
@@ -181,7 +187,16 @@ def build_schedule(
     if person_id is not None and not sessions:
         raise NotFound("person", person_id)
     slots = _slots(db, sessions, zone, {t.id: t for t in tracks})
-    return Schedule(event=event, zone=zone, days=_days(slots), tracks=tracks, track=track)
+    return Schedule(event=event, zone=zone, days=_days(slots), tracks=tuple(tracks), track=track)
+
+
+def event_tracks(db: DbSession, event: Event) -> tuple[Track, ...]:
+    """The event's tracks in their order."""
+    return tuple(
+        db.scalars(
+            select(Track).where(Track.event_id == event.id).order_by(Track.position, Track.id)
+        )
+    )
 
 
 def get_slot(
@@ -198,11 +213,54 @@ def get_slot(
         key = session_uuid if isinstance(session_uuid, uuid.UUID) else uuid.UUID(session_uuid)
     except ValueError:
         raise NotFound("session", session_uuid) from None
-    query = _sessions_query(event, include_closed=include_closed, include_drafts=include_drafts)
+    query = sessions_query(event, include_closed=include_closed, include_drafts=include_drafts)
     found = db.scalars(query.where(ProgrammeSession.uuid == key)).first()
     if found is None:
         raise NotFound("session", session_uuid)
     return _slots(db, [found], event_zone(event))[0]
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """A session in a list of links: its title and times in the event's zone."""
+
+    uuid: uuid.UUID
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool
+
+
+def other_sessions_in_track(
+    db: DbSession, event: Event, slot: ScheduleSlot
+) -> tuple[SessionSummary, ...]:
+    """The other public sessions of the slot's track, in start order, in one query; none
+    without a track."""
+    if slot.track is None:
+        return ()
+    published = sessions_query(event).where(
+        ProgrammeSession.track_id == slot.track.id, ProgrammeSession.id != slot.session.id
+    )
+    zone = event_zone(event)
+    rows = db.execute(
+        published.with_only_columns(
+            ProgrammeSession.uuid,
+            ProgrammeSession.title,
+            ProgrammeSession.starts_at,
+            ProgrammeSession.ends_at,
+            ProgrammeSession.status,
+        )
+    )
+    return tuple(
+        SessionSummary(
+            uuid=row.uuid,
+            title=row.title,
+            starts_at=row.starts_at.astimezone(zone),
+            ends_at=row.ends_at.astimezone(zone),
+            cancelled=row.status is SessionStatus.CANCELLED,
+        )
+        for row in rows
+    )
 
 
 def event_zone(event: Event) -> ZoneInfo:
@@ -262,9 +320,11 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code.lower(), code)
 
 
-def _sessions_query(
-    event: Event, *, include_closed: bool, include_drafts: bool
+def sessions_query(
+    event: Event, *, include_closed: bool = False, include_drafts: bool = False
 ) -> Select[ProgrammeSession]:
+    """The event's sessions in start order: scheduled and cancelled public ones unless told
+    otherwise."""
     statuses = [SessionStatus.SCHEDULED, SessionStatus.CANCELLED]
     if include_drafts:
         statuses.append(SessionStatus.DRAFT)
@@ -345,7 +405,7 @@ def _people_by_session(
             select(Person).where(Person.id.in_(roles.with_only_columns(SessionRole.person_id)))
         )
     }
-    labels = _affiliation_labels(db, {row.affiliation_id for row in rows if row.affiliation_id})
+    labels = affiliation_labels(db, {row.affiliation_id for row in rows if row.affiliation_id})
     grouped: dict[int, list[RoleHolder]] = defaultdict(list)
     for session_id, role, affiliation_id, person_id in rows:
         label = labels.get(affiliation_id) if affiliation_id is not None else None
@@ -355,7 +415,7 @@ def _people_by_session(
     return {session_id: tuple(holders) for session_id, holders in grouped.items()}
 
 
-def _affiliation_labels(db: DbSession, affiliation_ids: set[int]) -> dict[int, str]:
+def affiliation_labels(db: DbSession, affiliation_ids: set[int]) -> dict[int, str]:
     """ "Acting Head, Military-Political Affairs Department, Ministry of ..." by affiliation id."""
     if not affiliation_ids:
         return {}

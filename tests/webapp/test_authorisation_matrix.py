@@ -101,6 +101,8 @@ MATRIX: Final[dict[tuple[str, str], Expect]] = {
     ("public.event_page", "GET"): PUBLIC,
     ("public.schedule_page", "GET"): PUBLIC,
     ("public.session_page", "GET"): PUBLIC,
+    ("public.speakers_page", "GET"): PUBLIC,
+    ("public.participants_page", "GET"): PUBLIC,
     ("feeds.programme", "GET"): PUBLIC,
     ("feeds.session", "GET"): PUBLIC,
     ("feeds.room", "GET"): PUBLIC,

@@ -202,10 +202,10 @@ def test_the_track_filter_is_a_plain_form(client, event, make_track, make_sessio
     assert "Since 1994" in empty_choice
 
 
-def test_an_unknown_track_is_a_404_that_says_so(client, event) -> None:
-    text = text_of(page(client, "/events/pfp30-baku/schedule?track=no-such-track", 404))
+def test_an_unknown_track_is_a_400_that_says_so(client, event) -> None:
+    text = text_of(page(client, "/events/pfp30-baku/schedule?track=no-such-track", 400))
 
-    assert "no track 'no-such-track'" in text
+    assert "This event has no track 'no-such-track'." in text
     assert "Traceback" not in text
 
 

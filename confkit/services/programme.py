@@ -362,11 +362,12 @@ def _new_roles(roles: Sequence[tuple[Person, RoleKind | str]]) -> list[tuple[Per
     problems = Problems()
     checked: list[tuple[Person, RoleKind]] = []
     for index, (person, role) in enumerate(roles):
-        kind = problems.collect(lambda role=role: as_enum(RoleKind, role, field=f"roles.{index}"))
+        name = f"roles.{index}"
+        kind = problems.collect(lambda role=role, name=name: as_enum(RoleKind, role, field=name))
         if kind is None:
             continue
         if any(p is person and k is kind for p, k in checked):
-            problems.add(f"roles.{index}", f"is already {kind} of this session")
+            problems.add(name, f"is already {kind} of this session")
             continue
         checked.append((person, kind))
     problems.raise_if_any()

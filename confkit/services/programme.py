@@ -363,8 +363,10 @@ def _new_roles(roles: Sequence[tuple[Person, RoleKind | str]]) -> list[tuple[Per
     checked: list[tuple[Person, RoleKind]] = []
     for index, (person, role) in enumerate(roles):
         name = f"roles.{index}"
-        kind = problems.collect(lambda role=role, name=name: as_enum(RoleKind, role, field=name))
-        if kind is None:
+        try:
+            kind = as_enum(RoleKind, role, field=name)
+        except ValidationError as error:
+            problems.items.extend(error.problems)
             continue
         if any(p is person and k is kind for p, k in checked):
             problems.add(name, f"is already {kind} of this session")

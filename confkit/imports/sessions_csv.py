@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
@@ -60,7 +60,7 @@ from confkit.models import (
     Track,
     Visibility,
 )
-from confkit.services import add_session, add_track, assign_role, create_person
+from confkit.services import add_session, add_track, create_person
 
 ROLE_COLUMNS = {
     "speakers": RoleKind.SPEAKER,
@@ -180,6 +180,8 @@ class _SessionRows:
     event: Event
     now: datetime
     lines: dict[int, int] = field(default_factory=dict)
+    # Persons found or created so far, by address and by name: most rows name people again.
+    known: dict[str, Person] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -212,6 +214,13 @@ class _SessionRows:
             problems.append(already)
             return
         track = self._track(row.get("track"), outcome)
+        roles: list[tuple[Person, RoleKind]] = []
+        entries: list[str] = []
+        for role, entry in people:
+            person = self._person(entry, outcome)
+            if person is not None:
+                roles.append((person, role))
+                entries.append(entry)
         try:
             result = add_session(
                 self.db,
@@ -228,25 +237,16 @@ class _SessionRows:
                 visibility=visibility,
                 signup_capacity=capacity,
                 expected_audience=audience,
+                roles=roles,
                 now=self.now,
             )
         except ValidationError as error:
-            problems += [_in_columns(p.field, p.message) for p in error.problems]
+            problems += [self._problem(p.field, p.message, entries) for p in error.problems]
             return
         except ConflictError as error:
             problems += self._clashes(error)
             return
         created = result.session
-        for role, entry in people:
-            person = self._person(entry, outcome)
-            if person is None:
-                continue
-            try:
-                assign_role(self.db, created, person, role, now=self.now)
-            except ValidationError as error:
-                problems += [f"{entry}: {p.message}" for p in error.problems]
-            except ConflictError as error:
-                problems += self._clashes(error)
         if problems:
             return
         self.db.flush()
@@ -254,6 +254,12 @@ class _SessionRows:
         outcome.created["sessions"] += 1
         outcome.notes += [w.message for w in result.warnings]
         outcome.summary = self._describe(created, len(people))
+
+    def _problem(self, field_name: str, message: str, entries: list[str]) -> str:
+        """A service's problem in the file's words: a role by the person's entry in its cell."""
+        if field_name.startswith("roles."):
+            return f"{entries[int(field_name.removeprefix('roles.'))]}: {message}"
+        return _in_columns(field_name, message)
 
     def _times(self, row: CsvRow, problems: list[str]) -> tuple[datetime | None, datetime | None]:
         day = None
@@ -339,12 +345,17 @@ class _SessionRows:
             if addressed
             else (("", entry) if "@" in entry and " " not in entry else (entry, ""))
         )
-        found = (
-            person_by_email(self.db, email)
-            if email
-            else existing_persons(self.db, [name]).get(name)
-        )
+        key = f"email:{email.casefold()}" if email else f"name:{name}"
+        found = self.known.get(key)
+        # A person created by a row that was then undone is gone: look again.
+        if found is None or not inspect(found).persistent:
+            found = (
+                person_by_email(self.db, email)
+                if email
+                else existing_persons(self.db, [name]).get(name)
+            )
         if found is not None:
+            self.known[key] = found
             return found
         if not name:
             outcome.problems.append(
@@ -364,6 +375,7 @@ class _SessionRows:
         except ValidationError as error:
             outcome.problems += [f"{entry}: {p.field} {p.message}" for p in error.problems]
             return None
+        self.known[key] = person
         outcome.created["persons"] += 1
         outcome.notes.append(f"adds the person {person.display_name}")
         return person

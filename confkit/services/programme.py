@@ -96,17 +96,20 @@ def add_session(
     signup_capacity: int | None = None,
     expected_audience: int | None = None,
     uuid: uuid_module.UUID | None = None,
+    roles: Sequence[tuple[Person, RoleKind | str]] = (),
     now: datetime | None = None,
 ) -> SessionResult:
-    """Add a session to the programme.
+    """Add a session to the programme, with ``roles`` (person and role, in display order).
 
-    Raises ValidationError listing every bad field, then ConflictError listing every clash with
-    a scheduled session (same room, overlapping time). A room too small for the expected audience
-    is a warning in the result, not an error.
+    Raises ValidationError listing every bad field (a role given twice is named
+    ``roles.<index>``), then ConflictError listing every clash with a scheduled session (same
+    room, or one of the people, at an overlapping time). A room too small for the expected
+    audience is a warning in the result, not an error.
     """
     candidate = ProgrammeSession(uuid=uuid or uuid_module.uuid4(), sequence=0)
     # Set before checking so a clash message can name the new session.
     candidate.event_id, candidate.title = event.id, title
+    new_roles = _new_roles(roles)
     _lock_programme(db, event)
     values = _check_session(
         db,
@@ -126,7 +129,7 @@ def add_session(
             "signup_capacity": signup_capacity,
             "expected_audience": expected_audience,
         },
-        people=[],
+        people=list({id(person): person for person, _ in new_roles}.values()),
         new_uuid=uuid,
     )
     stamp = now or clock.now()
@@ -135,6 +138,10 @@ def add_session(
         for name, value in values.items():
             setattr(candidate, name, value)
         candidate.event = event
+        candidate.roles = [
+            SessionRole(person=person, role=role, position=position)
+            for position, (person, role) in enumerate(new_roles)
+        ]
         db.add(candidate)
         event.programme_changed_at = stamp
     return SessionResult(candidate, _warnings(candidate))
@@ -347,6 +354,26 @@ def shift_event(
 def event_bounds(event: Event) -> tuple[datetime, datetime]:
     """The first and last instants of the event's days, midnight to midnight in its zone."""
     return day_bounds(event.timezone, event.starts_on, event.ends_on)
+
+
+def _new_roles(roles: Sequence[tuple[Person, RoleKind | str]]) -> list[tuple[Person, RoleKind]]:
+    """The roles of a new session; raises ValidationError for an unknown role or one given
+    twice to the same person."""
+    problems = Problems()
+    checked: list[tuple[Person, RoleKind]] = []
+    for index, (person, role) in enumerate(roles):
+        name = f"roles.{index}"
+        try:
+            kind = as_enum(RoleKind, role, field=name)
+        except ValidationError as error:
+            problems.items.extend(error.problems)
+            continue
+        if any(p is person and k is kind for p, k in checked):
+            problems.add(name, f"is already {kind} of this session")
+            continue
+        checked.append((person, kind))
+    problems.raise_if_any()
+    return checked
 
 
 def _lock_programme(db: DbSession, event: Event) -> None:

@@ -255,3 +255,32 @@ def test_a_long_title_is_refused_by_the_service_rule(db: DbSession, event: Event
     plan = preview_sessions_csv(db, event, f"title,start,end\n{'x' * 501},2024-11-26T09:00,10:00\n")
 
     assert [str(p) for p in plan.problems()] == ["line 2: title is longer than 500 characters"]
+
+
+def test_a_person_added_by_an_undone_row_is_added_again_by_a_later_row(
+    db: DbSession, event: Event
+) -> None:
+    # Line 2 adds Ann, then clashes and is undone; line 3 must add her again, not reuse her.
+    text = HEADER + (
+        "First,talk,2024-11-26,09:00,10:00,Hall A,,,\n"
+        "Clash,talk,2024-11-26,09:30,10:30,Hall A,,Ann Lee <ann@example.org>,\n"
+        "Later,talk,2024-11-26,11:00,12:00,Hall A,,Ann Lee <ann@example.org>,Ann Lee\n"
+    )
+
+    plan = preview_sessions_csv(db, event, text, now=FIXED_NOW)
+
+    assert [row.ok for row in plan.rows] == [True, False, True]
+    assert plan.rows[2].created == {"sessions": 1, "persons": 1}
+    assert plan.rows[2].summary.endswith("2 people")
+
+
+def test_a_person_named_twice_in_one_role_is_a_row_error(db: DbSession, event: Event) -> None:
+    text = HEADER + (
+        'Talk,talk,2024-11-26,09:00,10:00,Hall A,,"Ann Lee <ann@example.org>; ann@example.org",\n'
+    )
+
+    with pytest.raises(ValidationError) as error:
+        import_sessions_csv(db, event, text, now=FIXED_NOW)
+
+    assert problems_of(error) == ["line 2: ann@example.org: is already speaker of this session"]
+    assert count(db, ProgrammeSession) == 0

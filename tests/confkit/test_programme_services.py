@@ -556,3 +556,38 @@ def test_shifting_an_event_keeps_local_times_across_a_clock_change(db, make_even
     assert event.registration_closes_at == datetime(2024, 10, 26, 18, tzinfo=LONDON)
     services.shift_event(db, event, starts_on=date(2024, 10, 27), now=LATER)
     assert talk.sequence == 1
+
+
+def test_a_session_added_with_its_people_is_checked_for_their_clashes_at_once(
+    db, event, hall, small, make_session, make_person
+) -> None:
+    ann, bo = make_person(given_name="Ann", family_name="Lee"), make_person(family_name="Bo")
+    busy = make_session(event, title="Busy", starts_at=baku(26, 9), ends_at=baku(26, 10))
+    services.assign_role(db, busy, ann, "speaker", now=FIXED_NOW)
+    values = dict(title="Panel", kind="panel", starts_at=baku(26, 9, 30), ends_at=baku(26, 11))
+
+    with pytest.raises(ConflictError) as clash:
+        services.add_session(
+            db, event, room=small, roles=[(bo, "chair"), (ann, "panellist")], **values
+        )
+    assert [str(c) for c in clash.value.clashes] == [
+        'Ann Lee: "Panel" (26 Nov 09:30–11:00) overlaps "Busy" (26 Nov 09:00–10:00)'
+    ]
+    with pytest.raises(ValidationError) as twice:
+        services.add_session(
+            db, event, roles=[(bo, "chair"), (bo, "chair"), (bo, "host")], **values
+        )
+    assert [str(p) for p in twice.value.problems] == [
+        "roles.1: is already chair of this session",
+        "roles.2: 'host' is not one of: speaker, chair, moderator, panellist, participant",
+    ]
+
+    added = services.add_session(
+        db, event, room=small, roles=[(bo, "chair"), (bo, "panellist")], now=FIXED_NOW, **values
+    ).session
+    db.flush()
+    assert [(r.person, r.role.value, r.position) for r in added.roles] == [
+        (bo, "chair", 0),
+        (bo, "panellist", 1),
+    ]
+    assert added.sequence == 0

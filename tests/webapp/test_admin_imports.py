@@ -23,7 +23,6 @@ from confkit.models import Event, ProgrammeSession, Registration, RegistrationSt
 from tests.factories import FIXED_NOW
 from tests.webapp.test_admin_auth import account, log_in
 from tests.webapp.test_registration_pages import csrf_token, text, words
-from webapp.admin.import_routes import MAX_WEB_ROWS
 
 ORGANISER = "aysel@example.org"
 SESSIONS = "title,date,start,end,room\nOpening,2024-11-26,09:00,10:00,Hall A\n"
@@ -113,7 +112,8 @@ def test_sessions_upload_preview_and_confirm(
     assert "1 row imported; added 1 sessions" in words(done)
     (created,) = db.scalars(select(ProgrammeSession)).all()
     assert created.title == "Opening"
-    assert list((instance_path / "imports").iterdir()) == []
+    # The file is gone; its claim stays, so a request that read it first cannot import it again.
+    assert [p.suffix for p in (instance_path / "imports").iterdir()] == [".claim"]
 
 
 def test_attendees_preview_shows_the_waiting_list_and_confirm_saves(
@@ -179,21 +179,6 @@ def test_an_oversized_file_is_refused_with_a_clear_message(
         assert response.status_code == 413
         assert "The file is larger than 5 MB: split it into several files." in words(response)
     assert count(db, ProgrammeSession) == 0
-
-
-def test_a_file_with_too_many_rows_for_one_request_is_sent_to_the_command_line(
-    organiser: FlaskClient, db: DbSession
-) -> None:
-    rows = "".join(f"p{n}@example.org,F{n}\n" for n in range(MAX_WEB_ROWS + 1))
-
-    response = upload(organiser, "attendees-csv", "email,family name\n" + rows)
-
-    assert response.status_code == 400
-    assert f"line {MAX_WEB_ROWS + 2}: the file has more than 1,000 rows; split it" in words(
-        response
-    )
-    assert "confkit import attendees-csv forum FILE" in words(response)
-    assert count(db, Registration) == 0
 
 
 def test_no_file_or_an_unknown_kind_re_renders_the_form(organiser: FlaskClient) -> None:
@@ -318,4 +303,18 @@ def test_only_the_events_organisers_and_admins_may_import(
     assert client.post("/admin/events/forum/import/confirm").status_code == (
         403 if status == 403 else 400
     )
+    assert count(db, ProgrammeSession) == 0
+
+
+def test_a_preview_being_imported_by_another_request_is_not_imported_again(
+    organiser: FlaskClient, db: DbSession, instance_path: Path
+) -> None:
+    fields = confirm_fields(upload(organiser, "sessions-csv", SESSIONS))
+    # What a first click on Import leaves while its request is still running.
+    (instance_path / "imports" / f"{fields['upload']}.claim").write_text("")
+
+    response = confirm(organiser, fields)
+
+    assert response.status_code == 409
+    assert "This file is being imported, or was imported already." in words(response)
     assert count(db, ProgrammeSession) == 0

@@ -196,6 +196,8 @@ MATRIX: Final[dict[tuple[str, str], Expect]] = {
     ("admin.import_upload", "GET"): ORGANISERS,
     ("admin.import_preview", "POST"): ORGANISERS_POST,
     ("admin.import_confirm", "POST"): ORGANISERS_POST,
+    # A job is its starter's session's alone: for everyone else with the role, no such job.
+    ("admin.import_job", "GET"): Expect(302, 302, 403, 403, 404, 404),
     ("admin.event_audit", "GET"): ORGANISERS,
     ("admin.audit_log", "GET"): ADMINS,
     ("admin.event_new", "GET"): ADMINS,
@@ -309,6 +311,7 @@ def url_values(rule: Rule, world: World, identity: str) -> dict[str, object]:
         "organisation_id": world.organisation.id,
         "affiliation_id": world.affiliation.id,
         "role_id": world.role.id,
+        "job_id": "A" * 32,
         "token": world.registration.token if identity == "attendee" else NOBODYS_TOKEN,
     }
     missing = sorted(set(rule.arguments) - known.keys())

@@ -3,7 +3,10 @@ what it does or what is wrong, then import it all in one transaction.
 
 The preview runs the very checks the import runs (``confkit.transfer.plan_csv_import``) and saves
 nothing; a file with any bad row cannot be confirmed. The file previewed is kept for the
-confirmation (``import_uploads.py``). Every page is for the event's organisers and the admins.
+confirmation (``import_uploads.py``). A small file is checked and imported within the request; a
+large one in the background (``import_jobs.py``), on a page that shows its progress and reloads
+itself, without JavaScript, until it is done. Every page is for the event's organisers and the
+admins.
 """
 
 from __future__ import annotations
@@ -11,26 +14,37 @@ from __future__ import annotations
 import time
 from typing import Final
 
-from flask import render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from confkit.errors import ValidationError
-from confkit.imports.csv_table import MAX_FILE_BYTES
+from confkit.imports.csv_table import MAX_FILE_BYTES, MAX_ROWS
 from confkit.imports.plan import ImportPlan
-from confkit.models import AccountRole, Event
+from confkit.models import AccountRole, Event, User
 from confkit.services import get_event
+from confkit.services.audit import user_actor
 from confkit.transfer import plan_csv_import
 from webapp.admin import bp
 from webapp.admin.auth import require_role
 from webapp.admin.import_forms import IMPORT_KINDS, ImportConfirmForm, ImportUploadForm
+from webapp.admin.import_jobs import (
+    Job,
+    Phase,
+    claim_upload,
+    find_job,
+    lost_after,
+    new_job_id,
+    remember_job,
+    runs_in_background,
+    start_job,
+)
 from webapp.admin.import_uploads import forget_upload, keep_upload, kept_upload
 from webapp.admin.registration_routes import organiser_actor
 from webapp.database import get_db
 
-# Each row runs through the services (tens of milliseconds); a larger file would outlast the
-# request's time limit on a production server, so it goes through ``confkit import`` instead.
-MAX_WEB_ROWS: Final = 1000
+# How often the page of a running job reloads itself, in seconds.
+REFRESH_SECONDS: Final = 2
 # Room for the multipart envelope and the other fields around the file itself.
 FORM_OVERHEAD_BYTES: Final = 64 * 1024
 TOO_LARGE: Final = (
@@ -41,6 +55,7 @@ STALE: Final = (
     "another browser): upload the file again."
 )
 FORM_EXPIRED: Final = "The page was open too long, or the form did not come from this site."
+ALREADY_IMPORTING: Final = "This file is being imported, or was imported already."
 
 
 @bp.get("/events/<slug>/import")
@@ -70,26 +85,16 @@ def import_preview(slug: str) -> ResponseReturnValue:
     if len(data) > MAX_FILE_BYTES:
         return _upload_page(event, form, [TOO_LARGE], status=413)
     kind = form.kind.data or ""
+    filename = upload.filename or "upload.csv"
+    if runs_in_background(data):
+        kept = keep_upload(data, event_slug=event.slug, kind=kind, filename=filename)
+        return _start(user, event, "preview", kind, kept.filename, kept.token, data)
     started = time.monotonic()
     try:
-        plan = plan_csv_import(
-            get_db(),
-            event,
-            kind,
-            data,
-            save=False,
-            actor=organiser_actor(user),
-            max_rows=MAX_WEB_ROWS,
-        )
+        plan = plan_csv_import(get_db(), event, kind, data, save=False, actor=organiser_actor(user))
     except ValidationError as error:
-        problems = [str(p) for p in error.problems]
-        if any(f"more than {MAX_WEB_ROWS:,} rows" in p for p in problems):
-            problems.append(
-                f"For a larger file use the command line: confkit import {kind} {event.slug} FILE"
-            )
-        return _upload_page(event, form, problems, status=400)
+        return _upload_page(event, form, [str(p) for p in error.problems], status=400)
     seconds = time.monotonic() - started
-    filename = upload.filename or "upload.csv"
     if not plan.ok:
         return _preview_page(event, kind, filename, plan, seconds, confirm=None, status=400)
     kept = keep_upload(data, event_slug=event.slug, kind=kind, filename=filename)
@@ -111,6 +116,15 @@ def import_confirm(slug: str) -> ResponseReturnValue:
     if found is None:
         return _upload_page(event, ImportUploadForm(formdata=None), [STALE], status=400)
     kept, data = found
+    job_id = new_job_id() if runs_in_background(data) else ""
+    claimed_by = claim_upload(token, job_id)
+    if claimed_by:
+        remember_job(claimed_by, event_slug=event.slug)
+        return redirect(url_for("admin.import_job", slug=event.slug, job_id=claimed_by), 303)
+    if claimed_by is not None:
+        return _upload_page(event, ImportUploadForm(formdata=None), [ALREADY_IMPORTING], status=409)
+    if job_id:
+        return _start(user, event, "import", kind, kept.filename, token, data, job_id=job_id)
     started = time.monotonic()
     try:
         plan = plan_csv_import(get_db(), event, kind, data, save=True, actor=organiser_actor(user))
@@ -121,12 +135,70 @@ def import_confirm(slug: str) -> ResponseReturnValue:
         seconds = time.monotonic() - started
         return _preview_page(event, kind, kept.filename, plan, seconds, confirm=None, status=409)
     forget_upload(token)
+    return _done_page(event, kind, kept.filename, plan)
+
+
+@bp.get("/events/<slug>/import/jobs/<job_id>")
+def import_job(slug: str, job_id: str) -> ResponseReturnValue:
+    """A background preview or import: its progress while it runs, then its outcome."""
+    event = get_event(get_db(), slug)
+    user = require_role(AccountRole.ORGANISER, event)
+    job = find_job(job_id, event_slug=event.slug, user_id=user.id)
+    if job is None:
+        abort(404)
+    if job.state == "done" and job.phase == "preview":
+        plan = job.plan()
+        confirm = None
+        if plan.ok and kept_upload(job.upload, event_slug=event.slug, kind=job.kind) is not None:
+            confirm = ImportConfirmForm(formdata=None, kind=job.kind, upload=job.upload)
+        return _preview_page(event, job.kind, job.filename, plan, job.seconds, confirm=confirm)
+    if job.state == "done":
+        return _done_page(event, job.kind, job.filename, job.plan())
+    running = job.state == "running" and not job.is_lost(lost_after())
+    page = render_template(
+        "admin/imports/job.html",
+        event=event,
+        job=job,
+        kind_label=IMPORT_KINDS.get(job.kind, job.kind),
+        running=running,
+        refresh_seconds=REFRESH_SECONDS,
+    )
+    return page, 200
+
+
+def _start(
+    user: User,
+    event: Event,
+    phase: Phase,
+    kind: str,
+    filename: str,
+    token: str,
+    data: bytes,
+    *,
+    job_id: str | None = None,
+) -> ResponseReturnValue:
+    job: Job = start_job(
+        phase=phase,
+        event=event,
+        kind=kind,
+        filename=filename,
+        upload=token,
+        data=data,
+        user_id=user.id,
+        actor=user_actor(user),
+        history_actor=organiser_actor(user),
+        job_id=job_id,
+    )
+    return redirect(url_for("admin.import_job", slug=event.slug, job_id=job.id), 303)
+
+
+def _done_page(event: Event, kind: str, filename: str, plan: ImportPlan) -> ResponseReturnValue:
     return render_template(
         "admin/imports/done.html",
         event=event,
         kind_label=IMPORT_KINDS[kind],
         kind=kind,
-        filename=kept.filename,
+        filename=filename,
         plan=plan,
     )
 
@@ -140,7 +212,7 @@ def _upload_page(
         form=form,
         problems=problems or [],
         max_megabytes=MAX_FILE_BYTES // (1024 * 1024),
-        max_rows=MAX_WEB_ROWS,
+        max_rows=MAX_ROWS,
     )
     return page, status
 

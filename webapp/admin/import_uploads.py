@@ -5,7 +5,7 @@ session cookie knows, with the event, the kind of import and the file's SHA-256.
 names the token; the file read back must be the one previewed (same digest, same event and
 kind) or nothing is imported. Another user, or another browser, cannot confirm it; a different
 file can only be imported by previewing it first. Files are deleted once imported, and any left
-behind (a preview never confirmed) after ``KEEP_FOR``.
+behind (a preview never confirmed, a job's progress) after ``KEEP_FOR_SECONDS``.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class KeptUpload:
 
 def keep_upload(data: bytes, *, event_slug: str, kind: str, filename: str) -> KeptUpload:
     """Store ``data`` for this session's confirmation of it."""
-    folder = _folder()
+    folder = upload_folder()
     _remove_stale(folder)
     token = secrets.token_urlsafe(24)
     path = folder / f"{token}.csv"
@@ -77,7 +77,7 @@ def kept_upload(token: str, *, event_slug: str, kind: str) -> tuple[KeptUpload, 
     if (kept.event_slug, kept.kind) != (event_slug, kind):
         return None
     try:
-        data = (_folder() / f"{token}.csv").read_bytes()
+        data = (upload_folder() / f"{token}.csv").read_bytes()
     except FileNotFoundError:
         return None
     if hashlib.sha256(data).hexdigest() != kept.digest:
@@ -91,10 +91,11 @@ def forget_upload(token: str) -> None:
     entries.pop(token, None)
     session[SESSION_KEY] = entries
     if _TOKEN.match(token):
-        _delete(_folder(), token)
+        _delete(upload_folder(), token)
 
 
-def _folder() -> Path:
+def upload_folder() -> Path:
+    """The instance's folder of uploads waiting for their import, and of import jobs."""
     folder = Path(current_app.instance_path) / FOLDER_NAME
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
@@ -106,7 +107,8 @@ def _delete(folder: Path, token: str) -> None:
 
 def _remove_stale(folder: Path) -> None:
     oldest = time.time() - KEEP_FOR_SECONDS
-    for path in folder.glob("*.csv"):
+    # Uploads, and the files of import jobs and claims (``import_jobs.py``) alike.
+    for path in folder.iterdir():
         try:
             if path.stat().st_mtime < oldest:
                 path.unlink(missing_ok=True)

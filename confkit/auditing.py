@@ -122,7 +122,17 @@ def _related(db: DbSession, obj: Any, name: str) -> Any:
     (column,) = relationship.local_columns
     key = state.mapper.get_property_by_column(column).key
     target_id = state.dict.get(key)
-    return None if target_id is None else db.get(relationship.mapper.class_, target_id)
+    return None if target_id is None else _instance(db, relationship.mapper.class_, target_id)
+
+
+def _instance(db: DbSession, model: type[Any], target_id: Any) -> Any:
+    """The object with that id. One inserted by the flush being recorded is not in the identity
+    map yet: loading it again would put a second copy there, which the flush then replaces with
+    a warning. So the flush's new objects are searched first."""
+    for candidate in db.new:
+        if isinstance(candidate, model) and inspect(candidate).dict.get("id") == target_id:
+            return candidate
+    return db.get(model, target_id)
 
 
 def _own_id(_db: DbSession, obj: Any) -> int | None:
@@ -349,7 +359,7 @@ def _reference(db: DbSession, mapper: Mapper[Any], key: str, target_id: Any) -> 
     """A foreign key as "Label (#id)", or "#id" for an object that is gone."""
     for relationship in mapper.relationships:
         if [c.key for c in relationship.local_columns] == [key]:
-            target = db.get(relationship.mapper.class_, target_id)
+            target = _instance(db, relationship.mapper.class_, target_id)
             policy = _policy(relationship.mapper)
             if target is not None and policy is not None:
                 return f"{policy.label(db, target)} (#{target_id})"

@@ -8,15 +8,18 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import delete, func, select
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import ValidationError, clock, services
 from confkit.auditing import CLI, SECRET, SYSTEM, Actor, acting_as, actor_of
 from confkit.db import Store
 from confkit.models import (
+    Affiliation,
     AuditAction,
     AuditEntry,
     Event,
+    Organisation,
     Person,
     ProgrammeSession,
     RegistrationChange,
@@ -526,3 +529,26 @@ def test_loading_the_same_values_again_writes_nothing(
     services.update_event(db, event, name="Forum")
 
     assert len(entries(db)) == before
+
+
+def test_recording_a_flush_loads_no_second_copy_of_what_it_inserted(db: DbSession) -> None:
+    # A second copy loaded while the flush runs would be replaced by the flushed object with a
+    # warning, or linger in the identity map and clash with a later row given the same id.
+    loads: list[object] = []
+
+    def count(target: object, _context: object) -> None:
+        loads.append(target)
+
+    sqlalchemy_event.listen(Organisation, "load", count)
+    try:
+        person = services.create_person(db, given_name="Burcu", family_name="San")
+        nato = Organisation(name="NATO", kind="international_organisation")
+        db.add(nato)
+        db.add(Affiliation(person=person, organisation=nato, position_title="Adviser"))
+        db.flush()
+    finally:
+        sqlalchemy_event.remove(Organisation, "load", count)
+
+    assert loads == []
+    (entry,) = entries(db, "affiliation")
+    assert entry.changes["organisation_id"] == [None, f"NATO (#{nato.id})"]

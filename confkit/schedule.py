@@ -226,6 +226,8 @@ class SessionSummary:
 
     uuid: uuid.UUID
     title: str
+    # The title in other languages, as on the session (confkit.translations).
+    translations: dict[str, dict[str, str]]
     starts_at: datetime
     ends_at: datetime
     cancelled: bool
@@ -246,6 +248,7 @@ def other_sessions_in_track(
         published.with_only_columns(
             ProgrammeSession.uuid,
             ProgrammeSession.title,
+            ProgrammeSession.translations,
             ProgrammeSession.starts_at,
             ProgrammeSession.ends_at,
             ProgrammeSession.status,
@@ -255,6 +258,7 @@ def other_sessions_in_track(
         SessionSummary(
             uuid=row.uuid,
             title=row.title,
+            translations=row.translations or {},
             starts_at=row.starts_at.astimezone(zone),
             ends_at=row.ends_at.astimezone(zone),
             cancelled=row.status is SessionStatus.CANCELLED,

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session as DbSession
 
-from confkit import clock
-from confkit.models import Event, ProgrammeSession, Registration
+from confkit import clock, services
+from confkit.models import Event, Person, ProgrammeSession, Registration, Track
 from confkit.services.content_translations import set_event_translation, set_session_translation
 from tests.factories import baku
 from tests.webapp.test_registration_pages import post_button
@@ -235,3 +235,82 @@ def test_a_flash_message_is_in_the_locale(
 
     assert cancelled.status_code == 303
     assert "Ваша регистрация отменена." in client.get(home).get_data(as_text=True)
+
+
+def test_every_public_page_shows_the_translated_names_and_titles(
+    client: FlaskClient,
+    db: DbSession,
+    event: Event,
+    make_session: Callable[..., ProgrammeSession],
+    make_track: Callable[..., Track],
+    make_person: Callable[..., Person],
+) -> None:
+    energy = make_track(event, slug="energy", name="Energy")
+    opening = make_session(
+        event,
+        title="Energy security",
+        abstract="Pipelines and grids.",
+        track=energy,
+        status="scheduled",
+    )
+    closing = make_session(
+        event,
+        title="Closing remarks",
+        track=energy,
+        starts_at=baku(26, 16),
+        ends_at=baku(26, 17),
+        status="scheduled",
+    )
+    services.assign_role(db, opening, make_person(given_name="Anar", family_name="Aliyev"), "chair")
+    set_event_translation(db, event, "ru", name="Партнёрство ради мира: 30 лет")
+    set_session_translation(
+        db, opening, "ru", title="Энергетическая безопасность", abstract="Трубопроводы и сети."
+    )
+    set_session_translation(db, closing, "ru", title="Заключительное слово")
+    pages = {
+        "index": "/?lang=ru",
+        "event": "/events/pfp30-baku/?lang=ru",
+        "opening": f"/events/pfp30-baku/sessions/{opening.uuid}?lang=ru",
+        "closing": f"/events/pfp30-baku/sessions/{closing.uuid}?lang=ru",
+        "speakers": "/events/pfp30-baku/speakers?lang=ru",
+        "participants": "/events/pfp30-baku/participants?lang=ru",
+    }
+
+    text = {name: words(client.get(path).get_data(as_text=True)) for name, path in pages.items()}
+
+    for name in pages:
+        assert "Партнёрство ради мира: 30 лет" in text[name], name
+        assert "Partnership for Peace" not in text[name], name
+    assert "Энергетическая безопасность" in text["opening"]
+    assert "Трубопроводы и сети." in text["opening"]
+    assert "Председатель: Anar Aliyev" in text["opening"]
+    assert "Другие сессии направления «Energy» " in text["opening"]
+    assert "Заключительное слово" in text["opening"]  # the rest of the track
+    assert "Энергетическая безопасность" in text["closing"]
+    assert "Энергетическая безопасность (Председатель)" in text["speakers"]
+    assert "Energy security" not in text["opening"] + text["closing"] + text["speakers"]
+
+
+def test_the_public_pages_read_in_the_chosen_language(
+    client: FlaskClient, event: Event, make_session: Callable[..., ProgrammeSession]
+) -> None:
+    make_session(event, kind="panel", status="scheduled")
+
+    event_page = words(client.get("/events/pfp30-baku/?lang=az").get_data(as_text=True))
+    programme = words(
+        client.get("/events/pfp30-baku/schedule?kind=panel&lang=ru").get_data(as_text=True)
+    )
+    participants = words(
+        client.get("/events/pfp30-baku/participants?lang=az").get_data(as_text=True)
+    )
+
+    for phrase in ("Tədbir haqqında", "Məruzəçilər", "Tarixlər", "Məruzəçilərə bax"):
+        assert phrase in event_page
+    for phrase in (
+        "Формат сессии",
+        "Показаны сессии формата Панельная дискуссия .",
+        "Показать всю программу",
+    ):
+        assert phrase in programme
+    assert "Təşkilatlar və nümayəndə heyətləri" in participants
+    assert "Heç bir nümayəndə heyəti elan edilməyib." in participants

@@ -226,6 +226,8 @@ class SessionSummary:
 
     uuid: uuid.UUID
     title: str
+    # The title in other languages, as on the session (confkit.translations).
+    translations: dict[str, dict[str, str]]
     starts_at: datetime
     ends_at: datetime
     cancelled: bool
@@ -246,6 +248,7 @@ def other_sessions_in_track(
         published.with_only_columns(
             ProgrammeSession.uuid,
             ProgrammeSession.title,
+            ProgrammeSession.translations,
             ProgrammeSession.starts_at,
             ProgrammeSession.ends_at,
             ProgrammeSession.status,
@@ -255,6 +258,7 @@ def other_sessions_in_track(
         SessionSummary(
             uuid=row.uuid,
             title=row.title,
+            translations=row.translations or {},
             starts_at=row.starts_at.astimezone(zone),
             ends_at=row.ends_at.astimezone(zone),
             cancelled=row.status is SessionStatus.CANCELLED,
@@ -274,6 +278,16 @@ def zone_label(event: Event) -> str:
     Every offset the zone has on the event's days is listed, so a change to or from summer time
     during the event shows.
     """
+    offsets = zone_offsets(event)
+    name = event.timezone
+    if "/" not in name:  # "UTC", "CET": the name already says what it is
+        return f"{name} ({', '.join(offsets)})"
+    place = name.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{place} time ({', '.join([name, *offsets])})"
+
+
+def zone_offsets(event: Event) -> list[str]:
+    """Every UTC offset the event's zone has at noon on its days, in order: ["UTC+04:00"]."""
     zone = event_zone(event)
     offsets: list[str] = []
     day = event.starts_on
@@ -282,11 +296,7 @@ def zone_label(event: Event) -> str:
         if offset not in offsets:
             offsets.append(offset)
         day += timedelta(days=1)
-    name = event.timezone
-    if "/" not in name:  # "UTC", "CET": the name already says what it is
-        return f"{name} ({', '.join(offsets)})"
-    place = name.rsplit("/", 1)[-1].replace("_", " ")
-    return f"{place} time ({', '.join([name, *offsets])})"
+    return offsets
 
 
 def date_label(day: date) -> str:

@@ -28,6 +28,8 @@ class SpeakerSession:
 
     uuid: uuid.UUID
     title: str
+    # The title in other languages, as on the session (confkit.translations).
+    translations: dict[str, dict[str, str]]
     role: RoleKind
     starts_at: datetime
     ends_at: datetime
@@ -59,6 +61,7 @@ def event_speakers(db: DbSession, event: Event) -> tuple[Speaker, ...]:
             SessionRole.affiliation_id,
             published.c.uuid,
             published.c.title,
+            published.c.translations,
             published.c.starts_at,
             published.c.ends_at,
             published.c.status,
@@ -82,6 +85,7 @@ def event_speakers(db: DbSession, event: Event) -> tuple[Speaker, ...]:
             SpeakerSession(
                 uuid=row.uuid,
                 title=row.title,
+                translations=row.translations or {},
                 role=row.role,
                 starts_at=row.starts_at.astimezone(zone),
                 ends_at=row.ends_at.astimezone(zone),

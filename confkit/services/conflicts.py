@@ -152,13 +152,15 @@ def clashes_for(
             ]
         person_ids = [p.id for p in people if p.id is not None]
         if person_ids:
-            shared = db.execute(
+            rows = db.execute(
                 select(SessionRole.person_id, ProgrammeSession)
                 .join(ProgrammeSession, SessionRole.session_id == ProgrammeSession.id)
                 .where(*overlapping, SessionRole.person_id.in_(person_ids))
                 .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-                .distinct()
             ).all()
+            # One report per person and session however many roles they hold in it. Made
+            # unique here, not with DISTINCT: PostgreSQL cannot compare the JSON translations.
+            shared = dict.fromkeys((person_id, other) for person_id, other in rows)
             by_id = {p.id: p for p in people}
             reports += [
                 ClashReport(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as DbSession
 from confkit import ConflictError, NotFound, ValidationError, services
 from confkit.models import ProgrammeSession, SessionStatus
 from confkit.scheduling.clashes import ClashKind
+from confkit.services.content_translations import set_session_translation
 from tests.factories import FIXED_NOW, baku
 
 LATER = FIXED_NOW + timedelta(days=1)
@@ -164,6 +165,25 @@ def test_drafts_and_cancelled_sessions_do_not_block_a_room(db, event, hall, make
     services.cancel_session(db, cancelled)
     make_session(event, room=hall)
     make_session(event, room=hall, starts_at=baku(26, 14), ends_at=baku(26, 15))
+
+
+def test_two_roles_in_one_overlapping_session_are_one_clash(
+    db, event, hall, small, make_session, make_person
+) -> None:
+    person = make_person(given_name="Burcu", family_name="San")
+    morning = make_session(event, title="Opening", room=hall)
+    set_session_translation(db, morning, "ru", title="Открытие")
+    services.assign_role(db, morning, person, "speaker")
+    services.assign_role(db, morning, person, "chair")
+    parallel = make_session(
+        event, title="Parallel", room=small, starts_at=baku(26, 10, 30), ends_at=baku(26, 11, 30)
+    )
+
+    with pytest.raises(ConflictError) as raised:
+        services.assign_role(db, parallel, person, "moderator")
+
+    (clash,) = raised.value.clashes
+    assert (clash.kind, clash.person, clash.second) == (ClashKind.PERSON, person, morning)
 
 
 def test_a_person_in_two_overlapping_sessions_is_a_clash(

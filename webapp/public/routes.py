@@ -22,18 +22,8 @@ from confkit.schedule_grid import day_grid
 from confkit.services import get_event, upcoming_and_past_events
 from confkit.speakers import event_speakers
 from webapp.database import get_db
+from webapp.i18n import localised
 from webapp.public import bp
-
-# confkit's labels as template filters: {{ event.starts_on|date_range_label(event.ends_on) }}.
-for _template_filter in (
-    schedule.date_label,
-    schedule.date_range_label,
-    schedule.datetime_label,
-    schedule.day_label,
-    schedule.language_name,
-    schedule.zone_label,
-):
-    bp.add_app_template_filter(_template_filter)
 
 PAST_EVENTS_SHOWN = 10
 
@@ -56,7 +46,7 @@ def event_page(slug: str) -> str:
     return render_template(
         "public/event.html",
         event=event,
-        paragraphs=_paragraphs(event.description),
+        paragraphs=_paragraphs(localised(event, "description")),
         registration=registration_window(event, clock.now()),
     )
 
@@ -111,7 +101,7 @@ def session_page(slug: str, session_uuid: uuid.UUID) -> str:
         "public/session.html",
         event=event,
         slot=slot,
-        paragraphs=_paragraphs(slot.session.abstract),
+        paragraphs=_paragraphs(localised(slot.session, "abstract")),
         same_track=schedule.other_sessions_in_track(db, event, slot),
     )
 

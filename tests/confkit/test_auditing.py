@@ -475,7 +475,9 @@ def test_the_trail_of_a_deleted_event_stays(
     db.delete(event)
     db.flush()
 
-    trail = db.scalars(select(AuditEntry).where(AuditEntry.event_id == event_id)).all()
+    trail = db.scalars(
+        select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id)
+    ).all()
     assert [(e.entity_type, e.action) for e in trail] == [
         ("event", AuditAction.CREATED),
         ("room", AuditAction.CREATED),

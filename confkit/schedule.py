@@ -216,6 +216,16 @@ def zone_label(event: Event) -> str:
     Every offset the zone has on the event's days is listed, so a change to or from summer time
     during the event shows.
     """
+    offsets = zone_offsets(event)
+    name = event.timezone
+    if "/" not in name:  # "UTC", "CET": the name already says what it is
+        return f"{name} ({', '.join(offsets)})"
+    place = name.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{place} time ({', '.join([name, *offsets])})"
+
+
+def zone_offsets(event: Event) -> list[str]:
+    """Every UTC offset the event's zone has at noon on its days, in order: ["UTC+04:00"]."""
     zone = event_zone(event)
     offsets: list[str] = []
     day = event.starts_on
@@ -224,11 +234,7 @@ def zone_label(event: Event) -> str:
         if offset not in offsets:
             offsets.append(offset)
         day += timedelta(days=1)
-    name = event.timezone
-    if "/" not in name:  # "UTC", "CET": the name already says what it is
-        return f"{name} ({', '.join(offsets)})"
-    place = name.rsplit("/", 1)[-1].replace("_", " ")
-    return f"{place} time ({', '.join([name, *offsets])})"
+    return offsets
 
 
 def date_label(day: date) -> str:

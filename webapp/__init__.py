@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from webapp import admin, audit_actor, database, errors, feeds, public, registration
+from webapp import admin, audit_actor, database, errors, feeds, i18n, public, registration
 from webapp.config import instance_path_from_environment, load_config
 
 
@@ -25,6 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app)
     audit_actor.init_app(app)
     errors.init_app(app)
+    i18n.init_app(app)
     register_blueprints(app)
     return app
 

@@ -55,6 +55,8 @@ class Event(Base):
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
     description: Mapped[str] = mapped_column(Text, default="")
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The name and description in other languages (confkit.translations); feeds use neither.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
     capacity: Mapped[int | None]

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from confkit.db import Base
@@ -63,6 +63,8 @@ class ProgrammeSession(Base):
     kind: Mapped[SessionKind] = mapped_column(constrained_enum(SessionKind, "session_kind"))
     title: Mapped[str] = mapped_column(String(500))
     abstract: Mapped[str] = mapped_column(Text, default="")
+    # The title and abstract in other languages (confkit.translations); feeds use neither.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     # A room in use cannot be deleted: its sessions must be moved first, visibly to calendars.

@@ -13,17 +13,6 @@ from confkit.services import get_event, upcoming_and_past_events
 from webapp.database import get_db
 from webapp.public import bp
 
-# confkit's labels as template filters: {{ event.starts_on|date_range_label(event.ends_on) }}.
-for _template_filter in (
-    schedule.date_label,
-    schedule.date_range_label,
-    schedule.datetime_label,
-    schedule.day_label,
-    schedule.language_name,
-    schedule.zone_label,
-):
-    bp.add_app_template_filter(_template_filter)
-
 PAST_EVENTS_SHOWN = 10
 
 

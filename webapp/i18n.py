@@ -1,0 +1,197 @@
+"""The languages of the web app: which one a request gets, the switcher, and dates in it.
+
+The locale of a request is, in this order: the one just chosen with ``?lang=<code>`` (the
+language switcher's links; the choice is kept in a cookie), the one kept in that cookie, the
+best match of the browser's ``Accept-Language``, English.
+
+Every HTML page therefore depends on ``Accept-Language`` and the cookie, and says so in
+``Vary``. Feeds (iCal, frab) are built by confkit in the programme's own words whatever the
+locale, so they neither vary nor set the cookie.
+
+Dates and times are formatted with Babel in the locale, in the zone of the datetime given
+(the event's: callers convert first, as everywhere in confkit). English uses the British
+patterns ("26 November 2024, 09:30"), the way confkit's English labels read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Final
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_timezone_location
+from flask import Flask, Response, g, request
+from flask_babel import Babel, get_locale, gettext
+from markupsafe import Markup
+from urllib.parse import urlencode
+
+from confkit.models import Event
+from confkit.schedule import event_zone, zone_offsets
+from confkit.translations import Translatable, translated
+
+DEFAULT_LOCALE: Final = "en"
+# The language of each locale in its own words, in the switcher's order.
+LANGUAGES: Final = {"en": "English", "az": "Azərbaycanca", "ru": "Русский"}
+LOCALE_COOKIE: Final = "confkit_lang"
+LOCALE_PARAMETER: Final = "lang"
+COOKIE_MAX_AGE: Final = 365 * 24 * 3600
+# Babel's locale for each UI locale's dates: English dates read the British way.
+_DATE_LOCALES: Final = {"en": "en_GB", "az": "az", "ru": "ru"}
+# A day heading: the weekday where the locale puts it; English as confkit has always written it.
+_DAY_PATTERNS: Final = {"en": "EEEE d MMMM y"}
+_CHOSEN_LOCALE: Final = "confkit_chosen_locale"
+# The blueprints whose answers do not depend on the locale.
+_LOCALE_FREE_BLUEPRINTS: Final = frozenset({"feeds"})
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One entry of the language switcher."""
+
+    code: str
+    name: str
+    href: str
+    current: bool
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel with confkit's locale choice, the template helpers and ``Vary``."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    Babel(app, locale_selector=select_locale)
+    app.add_template_global(language_links)
+    app.add_template_global(current_locale)
+    for template_filter in (
+        date_label,
+        day_label,
+        date_range_label,
+        datetime_label,
+        time_label,
+        language_name,
+        zone_label,
+        localised,
+    ):
+        app.add_template_filter(template_filter)
+    app.after_request(_remember_and_vary)
+
+
+def select_locale() -> str:
+    """The request's locale: the switcher's choice, the cookie, Accept-Language, English."""
+    chosen = request.args.get(LOCALE_PARAMETER)
+    if chosen in LANGUAGES and not _locale_free():
+        setattr(g, _CHOSEN_LOCALE, chosen)
+        return chosen
+    kept = request.cookies.get(LOCALE_COOKIE)
+    if kept in LANGUAGES:
+        return kept
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LOCALE)
+
+
+def current_locale() -> str:
+    """The request's locale as a language tag, for ``<html lang>``."""
+    locale = get_locale()
+    return str(locale) if locale is not None else DEFAULT_LOCALE
+
+
+def language_links() -> list[LanguageLink]:
+    """The switcher: this page in each language, with the query kept and the current marked."""
+    current = current_locale()
+    arguments = {key: value for key, value in request.args.items() if key != LOCALE_PARAMETER}
+    return [
+        LanguageLink(
+            code=code,
+            name=name,
+            href=f"{request.script_root}{request.path}?"
+            + urlencode({**arguments, LOCALE_PARAMETER: code}),
+            current=code == current,
+        )
+        for code, name in LANGUAGES.items()
+    ]
+
+
+def localised(obj: Translatable, field: str) -> str:
+    """``field`` of an event or session in the request's locale, else in the original."""
+    return translated(obj, field, current_locale())
+
+
+def _remember_and_vary(response: Response) -> Response:
+    if _locale_free():
+        return response
+    response.vary.update(("Accept-Language", "Cookie"))
+    chosen = g.get(_CHOSEN_LOCALE)
+    if chosen is not None and request.cookies.get(LOCALE_COOKIE) != chosen:
+        response.set_cookie(
+            LOCALE_COOKIE,
+            chosen,
+            max_age=COOKIE_MAX_AGE,
+            path=request.script_root or "/",
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=True,
+        )
+    return response
+
+
+def _locale_free() -> bool:
+    return request.blueprint in _LOCALE_FREE_BLUEPRINTS
+
+
+def _date_locale() -> Locale:
+    return Locale.parse(_DATE_LOCALES.get(current_locale(), current_locale()))
+
+
+def date_label(day: date) -> str:
+    """A date in the request's locale: "26 November 2024", "26 noyabr 2024"."""
+    return format_date(day, "long", locale=_date_locale())
+
+
+def day_label(day: date) -> str:
+    """A day heading with its weekday: "Tuesday 26 November 2024"."""
+    pattern = _DAY_PATTERNS.get(current_locale(), "full")
+    return format_date(day, pattern, locale=_date_locale())
+
+
+def date_range_label(first: date, last: date) -> str:
+    """Two dates with what they share said once: "25–26 November 2024"."""
+    if first == last:
+        return date_label(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{date_label(last)}"
+    if first.year == last.year:
+        return f"{format_date(first, 'd MMMM', locale=_date_locale())} – {date_label(last)}"
+    return f"{date_label(first)} – {date_label(last)}"
+
+
+def time_label(moment: datetime | time) -> str:
+    """A time of day on the 24-hour clock, as written in the locale: "09:30"."""
+    return format_time(moment, "HH:mm", locale=_date_locale())
+
+
+def datetime_label(moment: datetime) -> str:
+    """A date and time in the instant's own zone: "20 November 2024, 09:00"."""
+    return gettext(
+        "%(date)s, %(time)s", date=date_label(moment.date()), time=time_label(moment)
+    )
+
+
+def time_range_label(starts_at: datetime, ends_at: datetime) -> Markup:
+    """Start and end as two ``<time>`` elements with ISO ``datetime`` attributes."""
+    return Markup('<time datetime="{}">{}</time>–<time datetime="{}">{}</time>').format(
+        starts_at.isoformat(), time_label(starts_at), ends_at.isoformat(), time_label(ends_at)
+    )
+
+
+def language_name(code: str) -> str:
+    """A language code's name in the request's locale, or the code if Babel does not know it."""
+    name = Locale.parse(current_locale()).languages.get(code.lower())
+    return name[:1].upper() + name[1:] if name else code
+
+
+def zone_label(event: Event) -> str:
+    """The event's zone: "Baku time (Asia/Baku, UTC+04:00)", with every offset of its days."""
+    offsets = ", ".join(zone_offsets(event))
+    if "/" not in event.timezone:  # "UTC", "CET": the name already says what it is
+        return f"{event.timezone} ({offsets})"
+    city = get_timezone_location(event_zone(event), locale=_date_locale(), return_city=True)
+    return gettext("%(city)s time (%(zone)s, %(offsets)s)", city=city, zone=event.timezone,
+                   offsets=offsets)

@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 from confkit.models import Event
 from confkit.schedule import event_zone, zone_offsets
 from confkit.translations import Translatable, translated
+from webapp.labels import label
 
 DEFAULT_LOCALE: Final = "en"
 # The language of each locale in its own words, in the switcher's order.
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
         language_name,
         zone_label,
         localised,
+        label,
     ):
         app.add_template_filter(template_filter)
     app.after_request(_remember_and_vary)

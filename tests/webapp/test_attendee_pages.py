@@ -351,7 +351,7 @@ def test_choosing_sessions_takes_and_frees_places(
     page = text(client.get(home))
     assert "Draft talk" not in page
     assert "Bilateral meeting" not in page
-    assert "1 of 1 places left" in words(client.get(home))
+    assert "1 of 1 place left" in words(client.get(home))
     # A cancelled session is shown, struck through, with no button.
     assert f"/agenda/{programme.cancelled.uuid}/add" not in page
 
@@ -362,7 +362,7 @@ def test_choosing_sessions_takes_and_frees_places(
     assert added.headers["Location"] == f"{home}#agenda"
     page = text(client.get(home))
     assert page.count("On your agenda.") == 2
-    assert "0 of 1 places left" in words(client.get(home))
+    assert "0 of 1 place left" in words(client.get(home))
     # The second person finds the place taken.
     other = f"/r/{second.token}"
     full = post_button(client, other, f"{other}/agenda/{programme.hands_on.uuid}/add")
@@ -373,12 +373,12 @@ def test_choosing_sessions_takes_and_frees_places(
     removed = post_button(client, home, f"{home}/agenda/{programme.hands_on.uuid}/remove")
 
     assert removed.status_code == 303
-    assert "1 of 1 places left" in words(client.get(home))
+    assert "1 of 1 place left" in words(client.get(home))
     assert (
         post_button(client, other, f"{other}/agenda/{programme.hands_on.uuid}/add").status_code
         == 303
     )
-    assert "0 of 1 places left" in words(client.get(other))
+    assert "0 of 1 place left" in words(client.get(other))
 
 
 def test_sessions_that_cannot_be_chosen_are_refused(

@@ -484,7 +484,7 @@ def test_the_event_page_offers_registration_and_shows_the_seats(
     services.add_registration(db, event, make_person(), now=NOW)
     db.flush()
     full = words(client.get("/events/workshop/"))
-    assert "All 1 seats are taken; new registrations join the waiting list (0 waiting)." in full
+    assert "The only seat is taken; new registrations join the waiting list (0 waiting)." in full
     form = words(client.get("/events/workshop/register"))
     assert "All seats are taken. You can still register" in form
 

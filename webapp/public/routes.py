@@ -11,6 +11,7 @@ from confkit import clock, schedule
 from confkit.registration_window import registration_window
 from confkit.services import get_event, upcoming_and_past_events
 from webapp.database import get_db
+from webapp.i18n import localised
 from webapp.public import bp
 
 PAST_EVENTS_SHOWN = 10
@@ -32,7 +33,7 @@ def event_page(slug: str) -> str:
     return render_template(
         "public/event.html",
         event=event,
-        paragraphs=_paragraphs(event.description),
+        paragraphs=_paragraphs(localised(event, "description")),
         registration=registration_window(event, clock.now()),
     )
 
@@ -56,7 +57,7 @@ def session_page(slug: str, session_uuid: uuid.UUID) -> str:
         "public/session.html",
         event=event,
         slot=slot,
-        paragraphs=_paragraphs(slot.session.abstract),
+        paragraphs=_paragraphs(localised(slot.session, "abstract")),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import gettext as _
 from werkzeug import exceptions as http
 
 from confkit.errors import CapacityError, ConflictError, NotFound, ValidationError
@@ -48,7 +49,7 @@ def conflict(error: ConflictError) -> Page:
 
 def no_capacity_left(error: CapacityError) -> Page:
     """409: the change needs a seat and none is left."""
-    reason = str(error) or "No place is left."
+    reason = str(error) or _("No place is left.")
     return render_template("errors/409.html", reasons=[reason]), 409
 
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Final
+from urllib.parse import urlencode
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_location
 from flask import Flask, Response, g, request
 from flask_babel import Babel, get_locale, gettext
 from markupsafe import Markup
-from urllib.parse import urlencode
 
 from confkit.models import Event
 from confkit.schedule import event_zone, zone_offsets
@@ -171,9 +171,7 @@ def time_label(moment: datetime | time) -> str:
 
 def datetime_label(moment: datetime) -> str:
     """A date and time in the instant's own zone: "20 November 2024, 09:00"."""
-    return gettext(
-        "%(date)s, %(time)s", date=date_label(moment.date()), time=time_label(moment)
-    )
+    return gettext("%(date)s, %(time)s", date=date_label(moment.date()), time=time_label(moment))
 
 
 def time_range_label(starts_at: datetime, ends_at: datetime) -> Markup:
@@ -195,5 +193,6 @@ def zone_label(event: Event) -> str:
     if "/" not in event.timezone:  # "UTC", "CET": the name already says what it is
         return f"{event.timezone} ({offsets})"
     city = get_timezone_location(event_zone(event), locale=_date_locale(), return_city=True)
-    return gettext("%(city)s time (%(zone)s, %(offsets)s)", city=city, zone=event.timezone,
-                   offsets=offsets)
+    return gettext(
+        "%(city)s time (%(zone)s, %(offsets)s)", city=city, zone=event.timezone, offsets=offsets
+    )

@@ -45,9 +45,7 @@ LABELS: Final[dict[enum.Enum, LazyString]] = {
     RegistrationStatus.UNCONFIRMED: lazy_pgettext("registration status", "Unconfirmed"),
     RegistrationStatus.CONFIRMED: lazy_pgettext("registration status", "Confirmed"),
     RegistrationStatus.WAITLISTED: lazy_pgettext("registration status", "Waitlisted"),
-    RegistrationStatus.AWAITING_APPROVAL: lazy_pgettext(
-        "registration status", "Awaiting approval"
-    ),
+    RegistrationStatus.AWAITING_APPROVAL: lazy_pgettext("registration status", "Awaiting approval"),
     RegistrationStatus.REJECTED: lazy_pgettext("registration status", "Rejected"),
     RegistrationStatus.CANCELLED: lazy_pgettext("registration status", "Cancelled"),
     OrganisationKind.GOVERNMENT: lazy_pgettext("organisation kind", "Government"),

@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from confkit import feeds
@@ -152,7 +153,7 @@ def cancel(token: str) -> ResponseReturnValue:
         cancel_registration(db, registration, actor=ATTENDEE, base_url=feed_settings().base_url)
     except ValidationError as error:
         return _attendee_page(registration, [p.message for p in error.problems], 400)
-    flash("Your registration is cancelled.")
+    flash(_("Your registration is cancelled."))
     return redirect(url_for(".attendee_page", token=token), 303)
 
 
@@ -164,8 +165,15 @@ def new_link(token: str) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         return _form_refused(registration)
     renew_token(db, registration, base_url=feed_settings().base_url)
-    mailed = " We have mailed it to you too." if registration.person.email else ""
-    flash(f"This is your new link: keep it. The old link no longer works.{mailed}")
+    if registration.person.email:
+        flash(
+            _(
+                "This is your new link: keep it. The old link no longer works."
+                " We have mailed it to you too."
+            )
+        )
+    else:
+        flash(_("This is your new link: keep it. The old link no longer works."))
     return redirect(url_for(".attendee_page", token=registration.token), 303)
 
 
@@ -244,9 +252,9 @@ def _form_refused(registration: Registration) -> ResponseReturnValue:
 
 
 def _capacity_reason(error: CapacityError) -> str:
-    return str(error) or "No place is left."
+    return str(error) or _("No place is left.")
 
 
 def _qr_svg(payload: str) -> Markup:
     # segno writes the SVG from the payload's modules only; nothing in it comes from a person.
-    return Markup(segno.make(payload, error="m").svg_inline(scale=5, title="Ticket QR code"))
+    return Markup(segno.make(payload, error="m").svg_inline(scale=5, title=_("Ticket QR code")))

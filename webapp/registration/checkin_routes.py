@@ -14,6 +14,7 @@ import hmac
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from confkit.models import AccountRole, Event
 from confkit.schedule import event_zone
@@ -50,7 +51,7 @@ def check_in_desk(slug: str) -> ResponseReturnValue:
     if not form.validate():
         if form.csrf_token.errors:
             return _desk(event, expired=True, status=400)
-        return _desk(event, refused="this is not a confkit ticket", status=422)
+        return _desk(event, refused=_("this is not a confkit ticket"), status=422)
     try:
         result = check_in(
             get_db(),

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -46,18 +47,10 @@ from confkit.services.checks import CONTROL_CHARACTERS
 from confkit.services.people import OrganisationChoice
 from confkit.services.registration_settings import public_categories
 from confkit.services.signup import NewOrganisation, SignupDetails
+from webapp.labels import LABELS, label
 
 NEW_ORGANISATION = "new"
-ORGANISATION_KIND_LABELS = {
-    OrganisationKind.GOVERNMENT: "Government",
-    OrganisationKind.INTERNATIONAL: "International organisation",
-    OrganisationKind.ARMED_FORCES: "Armed forces",
-    OrganisationKind.ACADEMIA: "Academia",
-    OrganisationKind.THINK_TANK: "Think tank",
-    OrganisationKind.MEDIA: "Media",
-    OrganisationKind.NGO: "NGO",
-    OrganisationKind.COMPANY: "Company",
-}
+ORGANISATION_KIND_LABELS = {kind: LABELS[kind] for kind in OrganisationKind}
 # A ticket is short printable ASCII; anything else cannot be one, and is refused before it
 # reaches the signature check.
 TICKET_PAYLOAD = re.compile(r"^[\x20-\x7e]{1,200}$")
@@ -74,16 +67,16 @@ class MultiCheckboxField(SelectMultipleField):
 class RegistrationForm(FlaskForm):
     """The public registration form; build it with :func:`registration_form`."""
 
-    given_name = StringField("Given name")
-    family_name = StringField("Family name")
-    email = EmailField("Email address")
+    given_name = StringField(_l("Given name"))
+    family_name = StringField(_l("Family name"))
+    email = EmailField(_l("Email address"))
     # Lists from the database are read only to show the form (``offer_choices``); a submitted
     # id that is no choice is refused by confkit, with a message saying so.
-    organisation = SelectField("Organisation", default="", validate_choice=False)
-    organisation_name = StringField("Name of the organisation")
+    organisation = SelectField(_l("Organisation"), default="", validate_choice=False)
+    organisation_name = StringField(_l("Name of the organisation"))
     # Choices confkit checks itself (with a message saying what is wrong) are not checked here.
     organisation_kind = SelectField(
-        "Kind of organisation",
+        _l("Kind of organisation"),
         choices=[
             _NONE,
             *(SelectChoice(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()),
@@ -92,13 +85,13 @@ class RegistrationForm(FlaskForm):
         validate_choice=False,
     )
     organisation_country = SelectField(
-        "Country of the organisation", default="", validate_choice=False
+        _l("Country of the organisation"), default="", validate_choice=False
     )
-    position = StringField("Position")
-    category = SelectField("I attend as", default="", validate_choice=False)
-    delegation = SelectField("Delegation", default="", validate_choice=False)
-    consent = BooleanField("Your consent")
-    invitation_code = StringField("Invitation code")
+    position = StringField(_l("Position"))
+    category = SelectField(_l("I attend as"), default="", validate_choice=False)
+    delegation = SelectField(_l("Delegation"), default="", validate_choice=False)
+    consent = BooleanField(_l("Your consent"))
+    invitation_code = StringField(_l("Invitation code"))
     # Replaced per event by registration_form().
     answers: FormField
 
@@ -106,31 +99,29 @@ class RegistrationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.event = event
         self.organisation_country.choices = [_NONE, *country_choices()]
-        self.category.choices = [
-            SelectChoice(c.value, c.value.capitalize()) for c in public_categories(event)
-        ]
+        self.category.choices = [SelectChoice(c.value, label(c)) for c in public_categories(event)]
 
     def offer_choices(self, organisations: Sequence[OrganisationChoice]) -> None:
         """Fill the lists read from the database, to show the form."""
         self.organisation.choices = [
-            SelectChoice("", "None, or not listed below"),
-            SelectChoice(NEW_ORGANISATION, "Another organisation: I name it below"),
+            SelectChoice("", _l("None, or not listed below")),
+            SelectChoice(NEW_ORGANISATION, _l("Another organisation: I name it below")),
             *(SelectChoice(str(o.id), o.full_name) for o in organisations),
         ]
         self.delegation.choices = [_NONE, *delegation_choices(self.event.delegations)]
 
     def validate_organisation(self, field: SelectField) -> None:
         if field.data not in ("", NEW_ORGANISATION) and not _is_id(field.data):
-            raise FieldError("is not one of the choices")
+            raise FieldError(_l("is not one of the choices"))
 
     def validate_delegation(self, field: SelectField) -> None:
         if field.data and not _is_id(field.data):
-            raise FieldError("is not one of the choices")
+            raise FieldError(_l("is not one of the choices"))
 
     def validate_invitation_code(self, field: StringField) -> None:
         # A code is looked up as typed, and PostgreSQL refuses a NUL in a query outright.
         if CONTROL_CHARACTERS.search(field.data or ""):
-            raise FieldError("contains a control character")
+            raise FieldError(_l("contains a control character"))
 
     def details(self) -> SignupDetails:
         """What the person entered, as confkit's register takes it."""
@@ -274,14 +265,14 @@ class ActionForm(FlaskForm):
 class CheckInForm(FlaskForm):
     """The scanned or typed ticket."""
 
-    payload = StringField("Ticket code")
+    payload = StringField(_l("Ticket code"))
 
     def validate_payload(self, field: StringField) -> None:
         if not TICKET_PAYLOAD.match((field.data or "").strip()):
-            raise FieldError("This is not a confkit ticket code.")
+            raise FieldError(_l("This is not a confkit ticket code."))
 
 
 class UnlockForm(FlaskForm):
     """The check-in code the organisers gave the door staff."""
 
-    code = PasswordField("Check-in code")
+    code = PasswordField(_l("Check-in code"))

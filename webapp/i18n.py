@@ -41,6 +41,7 @@ COOKIE_MAX_AGE: Final = 365 * 24 * 3600
 _DATE_LOCALES: Final = {"en": "en_GB", "az": "az", "ru": "ru"}
 # A day heading: the weekday where the locale puts it; English as confkit has always written it.
 _DAY_PATTERNS: Final = {"en": "EEEE d MMMM y"}
+_DOTTED_I_LOCALES: Final = frozenset({"az", "tr"})
 _CHOSEN_LOCALE: Final = "confkit_chosen_locale"
 # The blueprints whose answers do not depend on the locale.
 _LOCALE_FREE_BLUEPRINTS: Final = frozenset({"feeds"})
@@ -183,8 +184,18 @@ def time_range_label(starts_at: datetime, ends_at: datetime) -> Markup:
 
 def language_name(code: str) -> str:
     """A language code's name in the request's locale, or the code if Babel does not know it."""
-    name = Locale.parse(current_locale()).languages.get(code.lower())
-    return name[:1].upper() + name[1:] if name else code
+    locale = current_locale()
+    name = Locale.parse(locale).languages.get(code.lower())
+    if not name:
+        return code
+    return _upper_initial(name[:1], locale) + name[1:]
+
+
+def _upper_initial(letter: str, locale: str) -> str:
+    # Azerbaijani (like Turkish) has a dotted capital İ for i; Python's upper() gives I.
+    if letter == "i" and locale in _DOTTED_I_LOCALES:
+        return "İ"
+    return letter.upper()
 
 
 def zone_label(event: Event) -> str:

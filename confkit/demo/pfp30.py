@@ -38,6 +38,7 @@ from confkit.models import (
     SessionKind,
     Visibility,
 )
+from confkit.services.content_translations import set_event_translation, set_session_translation
 
 SLUG = "pfp30-baku"
 TIMEZONE = "Asia/Baku"
@@ -886,6 +887,38 @@ SESSIONS = (
 )
 
 
+# The event's name and a few session titles in the interface's other languages, so that the
+# language switcher shows translated content; the rest falls back to the English original.
+NAME_TRANSLATIONS = {
+    "az": "Azərbaycan və NATO: Sülh Naminə Tərəfdaşlığın 30 ili",
+    "ru": "Азербайджан и НАТО: 30 лет «Партнёрства ради мира»",
+}
+TITLE_TRANSLATIONS = {
+    "registration": {
+        "az": "Qeydiyyat və qarşılama qəhvəsi",
+        "ru": "Регистрация и приветственный кофе",
+    },
+    "opening": {
+        "az": "Açılış plenar iclası: Sülh Naminə Tərəfdaşlığın 30 ili",
+        "ru": "Открытие, пленарное заседание: 30 лет «Партнёрства ради мира»",
+    },
+    "panel-partnership": {
+        "az": "Otuz illik tərəfdaşlıq: tarix, bugünkü vəziyyət və gələcək perspektivlər",
+        "ru": "Тридцать лет партнёрства: история, нынешнее состояние и перспективы",
+    },
+    "lunch": {"az": "Nahar", "ru": "Обед"},
+    "panel-peacekeeping": {
+        "az": "Azərbaycanın NATO-nun rəhbərlik etdiyi sülhməramlı əməliyyatlara töhfələri",
+        "ru": "Вклад Азербайджана в миротворческие операции под руководством НАТО",
+    },
+    "panel-energy-security": {
+        "az": "Avropa regionunda enerji təhlükəsizliyi",
+        "ru": "Энергетическая безопасность в европейском регионе",
+    },
+    "coffee": {"az": "Qəhvə fasiləsi", "ru": "Кофе-брейк"},
+}
+
+
 def load_pfp30(db: DbSession, *, now: datetime) -> Event:
     """Load the ``pfp30-baku`` event, or return it untouched if it is already there."""
     loaded = existing_event(db, SLUG)
@@ -920,6 +953,11 @@ def load_pfp30(db: DbSession, *, now: datetime) -> Event:
         members=[builder.people[member.email] for member in NATO_DELEGATION_MEMBERS],
         organisation=builder.organisations[NATO.key],
     )
-    builder.add_sessions(event, SESSIONS)
+    sessions = builder.add_sessions(event, SESSIONS)
+    for language, name in NAME_TRANSLATIONS.items():
+        set_event_translation(db, event, language, name=name, now=now)
+    for spec, programme_session in zip(SESSIONS, sessions, strict=True):
+        for language, title in TITLE_TRANSLATIONS.get(spec.key, {}).items():
+            set_session_translation(db, programme_session, language, title=title)
     builder.add_registrations(event, REGISTRATIONS, first_registered_at=REGISTRATIONS_FROM)
     return event

@@ -39,6 +39,7 @@ from confkit.models import (
     SessionStatus,
     Visibility,
 )
+from confkit.translations import translated
 
 BAKU = ZoneInfo("Asia/Baku")
 TODAY = date(2025, 3, 1)
@@ -520,3 +521,16 @@ def test_the_conference_was_registered_for_before_its_registration_closed(pfp30:
         for registration in pfp30.registrations
         if registration.confirmed_at is not None
     )
+
+
+def test_pfp30_has_its_name_and_some_titles_in_azerbaijani_and_russian(pfp30: Event) -> None:
+    titles = {s.title: s for s in pfp30.sessions}
+    energy = titles["Energy security in the European region"]
+
+    assert translated(pfp30, "name", "az") == pfp30_specs.NAME_TRANSLATIONS["az"]
+    assert translated(pfp30, "name", "ru") == pfp30_specs.NAME_TRANSLATIONS["ru"]
+    assert translated(energy, "title", "az") == "Avropa regionunda enerji təhlükəsizliyi"
+    assert translated(energy, "title", "ru") == "Энергетическая безопасность в европейском регионе"
+    assert translated(energy, "abstract", "ru") == energy.abstract
+    translated_keys = set(pfp30_specs.TITLE_TRANSLATIONS)
+    assert translated_keys <= {spec.key for spec in pfp30_specs.SESSIONS}

@@ -30,3 +30,14 @@ def test_every_package_folder_is_listed_in_setup_cfg() -> None:
 def test_migration_scripts_are_where_setup_cfg_maps_them() -> None:
     assert (ROOT / "migrations" / "env.py").is_file()
     assert sorted((ROOT / "migrations" / "versions").glob("*.py"))
+
+
+def test_the_message_catalogues_are_package_data() -> None:
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    patterns = [p.strip() for p in config["options.package_data"]["webapp"].split(",")]
+    shipped = {path for pattern in patterns for path in (ROOT / "webapp").glob(pattern)}
+    catalogues = set((ROOT / "webapp" / "translations").rglob("messages.*"))
+
+    assert {path.suffix for path in catalogues} == {".po", ".mo"}
+    assert catalogues <= shipped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import InputRequired, Length
@@ -13,8 +14,8 @@ from confkit.services.accounts import EMAIL_MAX_LENGTH
 class LoginForm(FlaskForm):
     """Email and password; ``next`` is where to go afterwards, checked before it is used."""
 
-    email = EmailField("Email", validators=[InputRequired(), Length(max=EMAIL_MAX_LENGTH)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=MAX_LENGTH)])
+    email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=EMAIL_MAX_LENGTH)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=MAX_LENGTH)])
     next = HiddenField()
 
 

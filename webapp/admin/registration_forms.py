@@ -38,6 +38,7 @@ from webapp.registration.forms import (
     ORGANISATION_KIND_LABELS,
     country_choices,
     delegation_choices,
+    is_id,
 )
 
 ANY = SelectChoice("", "Any")
@@ -186,11 +187,11 @@ class RegistrationByHandForm(FlaskForm):
         self.delegation.choices = [SelectChoice("", "None"), *delegation_choices(event.delegations)]
 
     def validate_organisation(self, field: SelectField) -> None:
-        if field.data not in ("", NEW_ORGANISATION) and not _is_whole_number(field.data):
+        if field.data not in ("", NEW_ORGANISATION) and not is_id(field.data):
             raise ValidationError("is not one of the choices")
 
     def validate_delegation(self, field: SelectField) -> None:
-        if field.data and not _is_whole_number(field.data):
+        if field.data and not is_id(field.data):
             raise ValidationError("is not one of the choices")
 
     def details(self) -> RegistrationByHand:
@@ -210,7 +211,7 @@ class RegistrationByHandForm(FlaskForm):
             email=self.email.data or None,
             honorific=self.honorific.data or "",
             category=self.category.data or "",
-            organisation_id=int(chosen) if _is_whole_number(chosen) else None,
+            organisation_id=int(chosen) if is_id(chosen) else None,
             new_organisation=new_organisation,
             position=self.position.data or "",
             delegation_id=int(self.delegation.data) if self.delegation.data else None,
@@ -233,8 +234,3 @@ class RegistrationByHandForm(FlaskForm):
             else:
                 field.errors = [*field.errors, problem.message]
         return unplaced
-
-
-def _is_whole_number(value: str | None) -> bool:
-    # A database id as a select option sends it: ASCII digits, within a sane length.
-    return bool(value) and value.isascii() and value.isdigit() and len(value) <= 18

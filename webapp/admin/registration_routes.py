@@ -11,7 +11,6 @@ from typing import Final
 
 from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 
 from confkit.errors import CapacityError, ValidationError
 from confkit.formats.attendees_csv import render_attendees_csv
@@ -24,6 +23,7 @@ from confkit.services.registration_by_hand import register_by_hand
 from confkit.services.registration_search import filter_registrations
 from webapp.admin import bp
 from webapp.admin.auth import require_role
+from webapp.admin.form_errors import form_problems
 from webapp.admin.registration_forms import (
     RegistrationActionForm,
     RegistrationByHandForm,
@@ -83,7 +83,7 @@ def registration_actions(slug: str) -> ResponseReturnValue:
     form = RegistrationActionForm()
     back = form.back_to(url_for(".registrations", slug=event.slug))
     if not form.validate():
-        problems = _stale_form(form) or [
+        problems = form_problems(form) or [
             str(m) for messages in form.errors.values() for m in messages
         ]
         return _outcome_page(event, back, problems=problems, status=400)
@@ -112,7 +112,7 @@ def add_registration_by_hand(slug: str) -> ResponseReturnValue:
     if not form.is_submitted():
         return _by_hand_page(event, form)
     if not form.validate():
-        return _by_hand_page(event, form, problems=_stale_form(form), status=400)
+        return _by_hand_page(event, form, problems=form_problems(form), status=400)
     try:
         registration = register_by_hand(
             get_db(),
@@ -189,13 +189,6 @@ def _list_url(event: Event) -> Callable[..., str]:
         return url_for(".registrations", slug=event.slug, **query)
 
     return changed
-
-
-def _stale_form(form: FlaskForm) -> list[str]:
-    """What to say when the CSRF check failed (nothing otherwise): its field is not shown."""
-    if form.csrf_token.errors:
-        return ["The page was open too long, or the form did not come from this site."]
-    return []
 
 
 def _by_hand_page(

@@ -111,11 +111,11 @@ class RegistrationForm(FlaskForm):
         self.delegation.choices = [_NONE, *delegation_choices(self.event.delegations)]
 
     def validate_organisation(self, field: SelectField) -> None:
-        if field.data not in ("", NEW_ORGANISATION) and not _is_id(field.data):
+        if field.data not in ("", NEW_ORGANISATION) and not is_id(field.data):
             raise FieldError(_l("is not one of the choices"))
 
     def validate_delegation(self, field: SelectField) -> None:
-        if field.data and not _is_id(field.data):
+        if field.data and not is_id(field.data):
             raise FieldError(_l("is not one of the choices"))
 
     def validate_invitation_code(self, field: StringField) -> None:
@@ -140,7 +140,7 @@ class RegistrationForm(FlaskForm):
             family_name=self.family_name.data or "",
             email=self.email.data or "",
             category=self.category.data or "",
-            organisation_id=int(chosen) if _is_id(chosen) else None,
+            organisation_id=int(chosen) if is_id(chosen) else None,
             new_organisation=new_organisation,
             position=self.position.data or "",
             delegation_id=int(self.delegation.data) if self.delegation.data else None,
@@ -232,7 +232,8 @@ def _question_field(question: QuestionShape) -> Any:
             return StringField(label)
 
 
-def _is_id(value: str | None) -> bool:
+def is_id(value: str | None) -> bool:
+    """Whether a submitted select value can be a database id."""
     # A database id as a select option sends it: ASCII digits, within a sane length.
     return bool(value) and value.isascii() and value.isdigit() and len(value) <= 18
 

@@ -17,7 +17,6 @@ from importlib import resources
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -47,6 +46,7 @@ from confkit.services.checks import CONTROL_CHARACTERS
 from confkit.services.people import OrganisationChoice
 from confkit.services.registration_settings import public_categories
 from confkit.services.signup import NewOrganisation, SignupDetails
+from webapp.forms import AppForm
 from webapp.labels import LABELS, label
 
 NEW_ORGANISATION = "new"
@@ -64,7 +64,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(AppForm):
     """The public registration form; build it with :func:`registration_form`."""
 
     given_name = StringField(_l("Given name"))
@@ -259,11 +259,11 @@ def _sort_key(name: str) -> str:
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """A button that changes something: it carries only the CSRF token."""
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(AppForm):
     """The scanned or typed ticket."""
 
     payload = StringField(_l("Ticket code"))
@@ -273,7 +273,7 @@ class CheckInForm(FlaskForm):
             raise FieldError(_l("This is not a confkit ticket code."))
 
 
-class UnlockForm(FlaskForm):
+class UnlockForm(AppForm):
     """The check-in code the organisers gave the door staff."""
 
     code = PasswordField(_l("Check-in code"))

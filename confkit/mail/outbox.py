@@ -53,7 +53,9 @@ def enqueue(
     The Message-ID is fixed here, so a message sent again after a lost acknowledgement carries
     the same one and the receiving side can tell the two apart.
     """
-    message = OutboxMessage(**_row(mail, kind=kind, host=host, now=now), registration=registration)
+    message = OutboxMessage(
+        **message_row(mail, kind=kind, host=host, now=now), registration=registration
+    )
     db.add(message)
     return message
 
@@ -70,11 +72,12 @@ def insert_message(
     """Like :func:`enqueue`, but written at once with one INSERT, outside the unit of work."""
     db.execute(
         _INSERT_MESSAGE,
-        {**_row(mail, kind=kind, host=host, now=now), "registration_id": registration_id},
+        {**message_row(mail, kind=kind, host=host, now=now), "registration_id": registration_id},
     )
 
 
-def _row(mail: Mail, *, kind: str, host: str, now: datetime) -> dict[str, Any]:
+def message_row(mail: Mail, *, kind: str, host: str, now: datetime) -> dict[str, Any]:
+    """The columns of an outbox message for ``mail``, all but its ``registration_id``."""
     return {
         "message_id": f"<{uuid.uuid4()}@{host}>",
         "kind": kind,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session as DbSession
@@ -52,15 +53,27 @@ def insert_change(
 ) -> None:
     """Like :func:`record_change`, but written at once with one INSERT, outside the unit of
     work: for a registration already in the database, on a path where every statement counts."""
-    db.execute(
-        _INSERT_CHANGE,
-        {
-            "registration_id": registration.id,
-            "at": at,
-            "actor": actor[:200],
-            "action": action,
-            "from_status": from_status,
-            "to_status": registration.status,
-            "note": note,
-        },
+    values = change_row(
+        registration, actor=actor, action=action, at=at, from_status=from_status, note=note
     )
+    db.execute(_INSERT_CHANGE, {**values, "registration_id": registration.id})
+
+
+def change_row(
+    registration: Registration,
+    *,
+    actor: str,
+    action: str,
+    at: datetime,
+    from_status: RegistrationStatus | None,
+    note: str = "",
+) -> dict[str, Any]:
+    """The columns of a history entry for ``registration``, all but its ``registration_id``."""
+    return {
+        "at": at,
+        "actor": actor[:200],
+        "action": action,
+        "from_status": from_status,
+        "to_status": registration.status,
+        "note": note,
+    }

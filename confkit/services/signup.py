@@ -16,17 +16,16 @@ from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import bindparam, exists, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from confkit import clock
-from confkit.db import table_of
 from confkit.errors import ValidationError
-from confkit.mail.compose import Notice
+from confkit.mail.compose import Notice, compose, mail_host
 from confkit.mail.notify import notify
+from confkit.mail.outbox import message_row
 from confkit.models import (
     Affiliation,
     Delegation,
@@ -44,7 +43,8 @@ from confkit.models import (
 from confkit.registration_window import RegistrationState, registration_state
 from confkit.services.checks import Problems, iso_country_codes
 from confkit.services.common import ModelT, as_enum, savepoint
-from confkit.services.history import ATTENDEE, insert_change, record_change
+from confkit.services.first_registration import FirstRegistrationRows, insert_first_registration
+from confkit.services.history import ATTENDEE, change_row, record_change
 from confkit.services.people import add_affiliation, create_organisation
 from confkit.services.registration_settings import (
     check_invitation_code,
@@ -59,34 +59,6 @@ _TEXT_LIMITS = {QuestionKind.SHORT_TEXT: 300, QuestionKind.LONG_TEXT: 5000}
 # What HTML forms and programs send for a checkbox.
 _TICKED = frozenset({"y", "yes", "on", "true", "1"})
 _UNTICKED = frozenset({"", "n", "no", "off", "false", "0"})
-# Built once: the statements of a new registration, run for every submission of the form.
-_PERSONS = table_of(Person)
-_PERSON_COLUMNS = (
-    "given_name",
-    "family_name",
-    "honorific",
-    "email",
-    "bio",
-    "created_at",
-    "updated_at",
-)
-# A new person, unless one has the address already, in any letter case (as _person_by_email
-# finds it); a person with exactly that address stored by another transaction meanwhile makes
-# the insert do nothing rather than fail.
-_INSERT_NEW_PERSON = {
-    name: dialect_insert(_PERSONS)
-    .from_select(
-        _PERSON_COLUMNS,
-        select(*(bindparam(c, type_=_PERSONS.c[c].type) for c in _PERSON_COLUMNS)).where(
-            ~exists().where(func.lower(_PERSONS.c.email) == bindparam("email_lower"))
-        ),
-    )
-    .on_conflict_do_nothing(index_elements=[_PERSONS.c.email])
-    .returning(_PERSONS.c.id)
-    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
-_REGISTRATIONS = table_of(Registration)
-_INSERT_REGISTRATION = insert(_REGISTRATIONS).returning(_REGISTRATIONS.c.id)
 
 
 @dataclass(frozen=True)
@@ -158,9 +130,8 @@ def register(
     if _writes_nothing_else(event, details):
         # An address nobody has registered yet is stored at once; a known one (or one stored by
         # another request a moment ago) writes nothing here and is answered below.
-        fresh = _store_new_person(db, event, details, email, stamp)
+        fresh = _store_new_person(db, event, details, email, stamp, base_url)
         if fresh is not None:
-            notify(db, fresh, Notice.CONFIRM_REQUEST, base_url=base_url, now=stamp, at_once=True)
             return SignupOutcome(fresh, created=True)
     known_person = _person_by_email(db, email)
     existing = _registration_of(db, event, known_person)
@@ -256,14 +227,20 @@ def _writes_nothing_else(event: Event, details: SignupDetails) -> bool:
 
 
 def _store_new_person(
-    db: DbSession, event: Event, details: SignupDetails, email: str, stamp: datetime
+    db: DbSession,
+    event: Event,
+    details: SignupDetails,
+    email: str,
+    stamp: datetime,
+    base_url: str,
 ) -> Registration | None:
-    """Write a new person and their unconfirmed registration with its history; None, writing
-    nothing, when a person has that address already.
+    """Write a new person and their unconfirmed registration with its history and confirmation
+    mail; None, writing nothing, when a person has that address already.
 
-    The common case of the public form, written with plain INSERTs: nothing after the person
-    can be refused, and the only race, on the address, is settled by the insert itself
-    (``ON CONFLICT DO NOTHING``), so no savepoint is needed to keep the transaction usable.
+    The common case of the public form, written with plain INSERTs
+    (:mod:`confkit.services.first_registration`): nothing after the person can be refused, and
+    the only race, on the address, is settled by the insert itself, so no savepoint is needed
+    to keep the transaction usable.
     """
     person_values: dict[str, Any] = {
         "given_name": details.given_name.strip(),
@@ -274,16 +251,8 @@ def _store_new_person(
         "created_at": stamp,
         "updated_at": stamp,
     }
-    person_id = db.scalar(
-        _INSERT_NEW_PERSON[db.get_bind().dialect.name],
-        {**person_values, "email_lower": email.lower()},
-    )
-    if person_id is None:
-        return None
-    person = _persistent(db, Person(id=person_id, **person_values))
     values: dict[str, Any] = {
         "event_id": event.id,
-        "person_id": person_id,
         "affiliation_id": None,
         "delegation_id": details.delegation_id,
         "invitation_code_id": None,
@@ -301,12 +270,30 @@ def _store_new_person(
         "created_at": stamp,
         "updated_at": stamp,
     }
-    registration_id = db.scalar(_INSERT_REGISTRATION, values)
-    registration = _persistent(db, Registration(id=registration_id, **values))
-    # Known already: tie them to the registration so that nothing loads them again.
+    person = Person(**person_values)
+    registration = Registration(**values)
+    # Tied without the ORM's events, so that nothing joins the session before it is written.
     set_committed_value(registration, "person", person)
     set_committed_value(registration, "event", event)
-    insert_change(db, registration, actor=ATTENDEE, action="register", at=stamp, from_status=None)
+    # The mail is written in the same statement as the rows, so it is composed first.
+    mail = compose(Notice.CONFIRM_REQUEST, registration, base_url=base_url)
+    rows = FirstRegistrationRows(
+        person=person_values,
+        registration=values,
+        change=change_row(
+            registration, actor=ATTENDEE, action="register", at=stamp, from_status=None
+        ),
+        message=message_row(
+            mail, kind=Notice.CONFIRM_REQUEST.value, host=mail_host(base_url), now=stamp
+        ),
+    )
+    written = insert_first_registration(db, rows)
+    if written is None:
+        return None
+    person.id, registration.id = written
+    registration.person_id = person.id
+    _persistent(db, person)
+    _persistent(db, registration)
     return registration
 
 

@@ -15,9 +15,11 @@ patterns ("26 November 2024, 09:30"), the way confkit's English labels read.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Final
+from typing import Final, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -42,6 +44,8 @@ _DATE_LOCALES: Final = {"en": "en_GB", "az": "az", "ru": "ru"}
 # A day heading: the weekday where the locale puts it; English as confkit has always written it.
 _DAY_PATTERNS: Final = {"en": "EEEE d MMMM y"}
 _DOTTED_I_LOCALES: Final = frozenset({"az", "tr"})
+# The letters of a locale's alphabet in their order, where code point order differs from it.
+_ALPHABETS: Final = {"az": "abcçdeəfgğhxıijkqlmnoöprsştuüvyz"}
 _CHOSEN_LOCALE: Final = "confkit_chosen_locale"
 # The blueprints whose answers do not depend on the locale.
 _LOCALE_FREE_BLUEPRINTS: Final = frozenset({"feeds"})
@@ -70,6 +74,8 @@ def init_app(app: Flask) -> None:
         datetime_label,
         time_label,
         language_name,
+        country_name,
+        by_country_name,
         zone_label,
         localised,
         label,
@@ -196,6 +202,64 @@ def _upper_initial(letter: str, locale: str) -> str:
     if letter == "i" and locale in _DOTTED_I_LOCALES:
         return "İ"
     return letter.upper()
+
+
+class _OfACountry(Protocol):
+    @property
+    def country(self) -> str | None: ...
+
+
+_Grouped = TypeVar("_Grouped", bound=_OfACountry)
+
+
+def country_name(code: str) -> str:
+    """An ISO 3166-1 code's country name in the request's locale ("AZ": "Azərbaycan" in
+    Azerbaijani), or the code if Babel does not know it."""
+    return str(Locale.parse(current_locale()).territories.get(code.upper(), code))
+
+
+def by_country_name(groups: Iterable[_Grouped]) -> list[_Grouped]:
+    """Groups in the alphabetical order of their countries' names in the request's locale,
+    those without a country first."""
+    locale = current_locale()
+    return sorted(
+        groups,
+        key=lambda group: (
+            group.country is not None,
+            _alphabetical(country_name(group.country), locale) if group.country else (),
+        ),
+    )
+
+
+def _alphabetical(name: str, locale: str) -> tuple[int, ...]:
+    """A sort key for ``name`` in the locale's alphabet (Babel has no collation): its letters'
+    own order where confkit knows it, else the letters with Latin accents set aside ("Å" with
+    "A"; Cyrillic letters such as "Й" are letters of their own)."""
+    alphabet = _ALPHABETS.get(locale)
+    if alphabet is None:
+        return tuple(ord(char) for char in _without_latin_accents(name.casefold()))
+    if locale in _DOTTED_I_LOCALES:
+        name = name.replace("I", "ı").replace("İ", "i")
+    return tuple(_rank(char, alphabet) for char in name.lower())
+
+
+def _rank(char: str, alphabet: str) -> int:
+    # Spaces and punctuation first, then the alphabet, then any letter foreign to it.
+    if char in alphabet:
+        return alphabet.index(char) + 1
+    return len(alphabet) + ord(char) if char.isalpha() else 0
+
+
+def _without_latin_accents(text: str) -> str:
+    kept: list[str] = []
+    latin_base = False
+    for char in unicodedata.normalize("NFKD", text):
+        if not unicodedata.combining(char):
+            latin_base = char.isascii()
+        elif latin_base:
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def zone_label(event: Event) -> str:

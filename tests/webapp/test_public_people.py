@@ -3,6 +3,8 @@ shown, with what, and who never is."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy.orm import Session as DbSession
 
@@ -136,7 +138,7 @@ def test_the_participants_page_groups_organisations_by_kind_and_country(
     international = text.index("International organisations")
     academia = text.index("Universities and research institutes")
     assert governments < international < academia
-    assert f"Country: AZ {MINISTRY} {DEPARTMENT}" in text
+    assert f"Country: Azerbaijan {MINISTRY} {DEPARTMENT}" in text
     assert "NATO" in text[international:academia]
     assert "ADA University" in text[academia:]
     assert "Undecided Institute" not in text  # the registration is not confirmed
@@ -144,6 +146,33 @@ def test_the_participants_page_groups_organisations_by_kind_and_country(
     assert "Registered Student" not in text  # attendees are not named
     assert "@example.org" not in markup
     assert "No delegations have been announced." in text
+
+
+@pytest.mark.parametrize(
+    ("language", "countries"),
+    [
+        ("en", ["Algeria", "Azerbaijan", "Chad", "France", "Germany", "United Kingdom"]),
+        ("az", ["Almaniya", "Azərbaycan", "Birləşmiş Krallıq", "Çad", "Əlcəzair", "Fransa"]),
+        ("ru", ["Азербайджан", "Алжир", "Великобритания", "Германия", "Франция", "Чад"]),
+    ],
+)
+def test_the_participants_page_names_countries_in_its_language(
+    client, db, cast, make_person, language: str, countries: list[str]
+) -> None:
+    # In the order of their codes (AZ, DE, DZ, FR, GB, TD) the names are in no language's
+    # order; Azerbaijani puts Ç after C and Ə after E, where their code points do not.
+    capitals = {"DE": "Berlin", "DZ": "Algiers", "FR": "Paris", "GB": "London", "TD": "Ndjamena"}
+    for code, city in capitals.items():
+        ministry = services.create_organisation(
+            db, name=f"{city} Ministry", kind="government", country=code
+        )
+        envoy = make_person(given_name=city, family_name="Envoy")
+        post = services.add_affiliation(db, envoy, ministry, position_title="Envoy")
+        services.assign_role(db, cast["opening"], envoy, "panellist", affiliation=post)
+
+    markup = page(client, f"{PARTICIPANTS}?lang={language}")
+
+    assert re.findall(r'<span class="country">([^<]*)</span>', markup) == countries
 
 
 def test_the_participants_page_shows_delegations_with_head_and_members(

@@ -82,7 +82,7 @@ def forum(db: DbSession, open_event_for_registration: Callable[..., Event]) -> E
 def attendees(
     db: DbSession, forum: Event, make_registration: Callable[..., Registration]
 ) -> list[Registration]:
-    """Two seated and one on the waiting list, from a ministry and a delegation."""
+    """Two seated and one on the waiting list, all from a ministry; the event has a delegation."""
     ministry = services.create_organisation(db, name=MINISTRY, kind="government", country="AZ")
     db.flush()
     registrations = [

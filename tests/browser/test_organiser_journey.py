@@ -424,7 +424,7 @@ def print_badge(page: Page) -> None:
     submit(page, "Print badges", expected=200)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Badges: {EVENT_NAME}")
     expect(page.locator(".badge-count")).to_have_text("1 badge to print.")
-    expect(page.locator(".badge-names")).to_have_text(f"{ATTENDEE_NAME} (delegate)")
+    expect(page.locator(".badge-names")).to_have_text(f"{ATTENDEE_NAME} (Delegate)")
     with (
         page.expect_download() as download_info,
         page.expect_response(lambda r: r.url.endswith("/badges.pdf")) as response_info,

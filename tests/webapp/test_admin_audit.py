@@ -128,7 +128,7 @@ def test_each_change_shows_who_when_in_the_events_zone_what_and_before_and_after
     assert "Audit log: Baku energy forum" in page
     assert "Times are in Asia/Baku" in page
     # 12:00 UTC is 16:00 in Baku.
-    assert "2024-11-01 16:00:00 system Event #" in page
+    assert "1 November 2024, 16:00 system Event #" in page
     assert "capacity 10 → 25" in page
     assert "User role #" in page
     assert "aysel@example.org: organiser" in page
@@ -149,8 +149,8 @@ def test_the_event_page_merges_the_registrations_history(
 
     assert f"Registration #{registration_id}: Aynur Məmmədova cancel" in page
     assert "organiser:aysel@example.org" in page
-    assert "status unconfirmed → cancelled" in page
-    assert "register status – → unconfirmed" in page
+    assert "status Unconfirmed → Cancelled" in page
+    assert "register status – → Unconfirmed" in page
     assert "Event #" not in page
 
 

@@ -160,7 +160,7 @@ def test_the_page_says_who_gets_a_badge_and_who_is_left_out(
     assert response.status_code == 200
     shown = words(response)
     assert "3 badges to print." in shown
-    assert "H.E. Fuad Məmmədov (delegate)" in shown
+    assert "H.E. Fuad Məmmədov (Delegate)" in shown
     assert "Left out, without a ticket: Zaur Unconfirmed: Unconfirmed" in shown
     assert 'formaction="/admin/events/forum/badges.pdf"' in text(response)
 

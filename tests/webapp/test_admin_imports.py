@@ -109,7 +109,7 @@ def test_sessions_upload_preview_and_confirm(
     done = confirm(organiser, confirm_fields(preview))
 
     assert done.status_code == 200, text(done)
-    assert "1 row imported; added 1 sessions" in words(done)
+    assert "1 row imported; added 1 session." in words(done)
     (created,) = db.scalars(select(ProgrammeSession)).all()
     assert created.title == "Opening"
     # The file is gone; its claim stays, so a request that read it first cannot import it again.

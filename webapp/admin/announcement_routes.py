@@ -15,6 +15,7 @@ from confkit.services.announcements import announce, check_announcement, recipie
 from confkit.services.registration_search import filter_registrations
 from webapp.admin import bp
 from webapp.admin.auth import require_role
+from webapp.admin.form_errors import STALE_FORM
 from webapp.admin.registration_forms import AnnouncementForm
 from webapp.admin.registration_routes import organiser_actor
 from webapp.database import get_db
@@ -38,11 +39,7 @@ def announcements(slug: str) -> ResponseReturnValue:
         return render_template(TEMPLATE, event=event, form=form, step="compose")
     form = AnnouncementForm(delegations=event.delegations)
     if not form.validate():
-        problems = (
-            ["The page was open too long, or the form did not come from this site."]
-            if form.csrf_token.errors
-            else form.problems()
-        )
+        problems = [str(STALE_FORM)] if form.csrf_token.errors else form.problems()
         return _compose_page(event, form, problems)
     if form.edit.data:
         return render_template(TEMPLATE, event=event, form=form, step="compose")

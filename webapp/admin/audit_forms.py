@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from confkit.services.audit import ACTOR_FILTER_MAX_LENGTH, TIMELINE_TYPES
+from webapp.admin.audit_words import ENTITY_TYPES
 
 
 class AuditFilterForm(FlaskForm):
@@ -19,15 +21,15 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     type = SelectField(
-        "What",
+        _l("What"),
         choices=[
-            SelectChoice("", "Anything"),
-            *(SelectChoice(t, t.replace("_", " ").capitalize()) for t in TIMELINE_TYPES),
+            SelectChoice("", _l("Anything")),
+            *(SelectChoice(t, ENTITY_TYPES.get(t, t)) for t in TIMELINE_TYPES),
         ],
         validate_choice=False,
     )
-    actor = StringField("Who (part of the name)")
-    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1)])
+    actor = StringField(_l("Who (part of the name)"))
+    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1)])
 
     def filters(self) -> dict[str, Any]:
         """The service's keyword arguments."""

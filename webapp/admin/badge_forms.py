@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from confkit.formats.badges import BadgeLayout
+from webapp.admin.form_errors import STALE_FORM
 from webapp.admin.registration_forms import RegistrationFilterForm
 
 LAYOUT_CHOICES = [
-    SelectChoice(BadgeLayout.A4.value, "A4, eight 90 × 60 mm badges a page, with crop marks"),
-    SelectChoice(BadgeLayout.A6.value, "A6, one badge a page"),
+    SelectChoice(BadgeLayout.A4.value, _l("A4, eight 90 × 60 mm badges a page, with crop marks")),
+    SelectChoice(BadgeLayout.A6.value, _l("A6, one badge a page")),
 ]
 
 
 def _layout_field() -> RadioField:
-    return RadioField("Layout", choices=LAYOUT_CHOICES, default=BadgeLayout.A4.value)
+    return RadioField(_l("Layout"), choices=LAYOUT_CHOICES, default=BadgeLayout.A4.value)
 
 
 class BadgeFilterForm(RegistrationFilterForm):
@@ -33,9 +35,9 @@ class BadgeSelectionForm(FlaskForm):
 
     def validate_registration_ids(self, field: SelectMultipleField) -> None:
         if not field.data:
-            raise ValidationError("Choose at least one registration.")
+            raise ValidationError(_l("Choose at least one registration."))
 
     def problems(self) -> list[str]:
         if self.csrf_token.errors:
-            return ["The page was open too long, or the form did not come from this site."]
+            return [str(STALE_FORM)]
         return [str(message) for messages in self.errors.values() for message in messages]

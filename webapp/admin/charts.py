@@ -6,7 +6,7 @@ with its figures as a table for screen readers and for copying.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -104,11 +104,14 @@ def running_total_chart(
     lines: Sequence[tuple[str, str, Sequence[tuple[date, int]]]],
     *,
     capacity: int | None = None,
+    day_label: Callable[[date], str] = date.isoformat,
+    number_label: Callable[[int], str] = str,
 ) -> LineChart:
     """Step lines of running totals per day, all on one time axis and one scale.
 
     ``lines`` holds (name, CSS class, [(day, running total)]) for each line; the capacity, when
-    given, is drawn as a level the lines can be seen reaching.
+    given, is drawn as a level the lines can be seen reaching. The axes' days and numbers are
+    written by ``day_label`` and ``number_label``.
     """
     days = sorted({day for _, _, points in lines for day, _ in points})
     left, right = LINE_MARGIN_LEFT, LINE_WIDTH - LINE_MARGIN_RIGHT
@@ -140,8 +143,8 @@ def running_total_chart(
         coordinates.append(f"{right},{y_of(previous)}")
         series.append(Series(name, css_class, " ".join(coordinates), previous))
 
-    x_ticks = [Tick(day.isoformat(), x_of(day), bottom + 18) for day in _spread(days)]
-    y_ticks = [Tick(str(value), left - 6, y_of(value)) for value in levels]
+    x_ticks = [Tick(day_label(day), x_of(day), bottom + 18) for day in _spread(days)]
+    y_ticks = [Tick(number_label(value), left - 6, y_of(value)) for value in levels]
     return LineChart(
         series=series,
         x_ticks=x_ticks,

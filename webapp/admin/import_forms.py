@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectChoice, SelectField
@@ -11,8 +12,8 @@ from webapp.admin.import_uploads import TOKEN_PATTERN
 
 # The kinds of file the pages import, with what the form calls them.
 IMPORT_KINDS = {
-    "sessions-csv": "Sessions (one a row)",
-    "attendees-csv": "Attendees (one a row)",
+    "sessions-csv": _l("Sessions (one a row)"),
+    "attendees-csv": _l("Attendees (one a row)"),
 }
 _CHOICES = [SelectChoice(value, label) for value, label in IMPORT_KINDS.items()]
 
@@ -20,8 +21,8 @@ _CHOICES = [SelectChoice(value, label) for value, label in IMPORT_KINDS.items()]
 class ImportUploadForm(FlaskForm):
     """What to import and the file; the file is checked by the importer, not here."""
 
-    kind = SelectField("What the file holds", choices=_CHOICES, validators=[InputRequired()])
-    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to upload.")])
+    kind = SelectField(_l("What the file holds"), choices=_CHOICES, validators=[InputRequired()])
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file to upload."))])
 
 
 class ImportConfirmForm(FlaskForm):

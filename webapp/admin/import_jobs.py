@@ -54,6 +54,9 @@ _log = logging.getLogger(__name__)
 
 Phase = Literal["preview", "import"]
 State = Literal["running", "done", "refused", "failed"]
+# Why a job ended without a plan, when confkit gave no problem to say so: the job's page says it
+# in the reader's language.
+Failure = Literal["", "unexpected error", "event deleted"]
 
 
 @dataclass
@@ -73,8 +76,9 @@ class Job:
     started: float = field(default_factory=time.time)
     heartbeat: float = field(default_factory=time.time)
     seconds: float = 0.0
-    # Why a finished import saved nothing, line by line; or why a job failed.
+    # Why a finished import saved nothing, line by line, as confkit says it.
     problems: list[str] = field(default_factory=list)
+    failure: Failure = ""
     rows: list[dict[str, Any]] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
 
@@ -218,9 +222,16 @@ class _Recorder:
         if time.monotonic() - self._written >= WRITE_EVERY_SECONDS:
             self.write()
 
-    def finish(self, state: State, plan: ImportPlan | None, problems: list[str]) -> None:
+    def finish(
+        self,
+        state: State,
+        plan: ImportPlan | None,
+        problems: list[str],
+        *,
+        failure: Failure = "",
+    ) -> None:
         job = self.job
-        job.state, job.problems = state, problems
+        job.state, job.problems, job.failure = state, problems, failure
         job.seconds = time.time() - job.started
         if plan is not None:
             job.done = job.total = len(plan.rows)
@@ -256,7 +267,7 @@ def _run(
             _work(recorder, event_id, data, actor, history_actor)
     except Exception:
         _log.exception("import job %s failed", job.id)
-        recorder.finish("failed", None, ["It stopped on an unexpected error."])
+        recorder.finish("failed", None, [], failure="unexpected error")
     finally:
         stop.set()
         previewed_well = job.phase == "preview" and job.state == "done" and job.plan().ok
@@ -275,7 +286,7 @@ def _work(
     try:
         event = db.get(Event, event_id)
         if event is None:
-            recorder.finish("refused", None, ["The event was deleted meanwhile."])
+            recorder.finish("refused", None, [], failure="event deleted")
             return
         try:
             plan = plan_csv_import(

@@ -12,10 +12,13 @@ admins.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Final
 
 from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import LazyString, ngettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from confkit.errors import ValidationError
@@ -27,8 +30,10 @@ from confkit.services.audit import user_actor
 from confkit.transfer import plan_csv_import
 from webapp.admin import bp
 from webapp.admin.auth import require_role
+from webapp.admin.form_errors import STALE_FORM
 from webapp.admin.import_forms import IMPORT_KINDS, ImportConfirmForm, ImportUploadForm
 from webapp.admin.import_jobs import (
+    Failure,
     Job,
     Phase,
     claim_upload,
@@ -47,15 +52,19 @@ from webapp.database import get_db
 REFRESH_SECONDS: Final = 2
 # Room for the multipart envelope and the other fields around the file itself.
 FORM_OVERHEAD_BYTES: Final = 64 * 1024
-TOO_LARGE: Final = (
-    f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it into several files."
+TOO_LARGE: Final = _l(
+    "The file is larger than %(megabytes)s MB: split it into several files.",
+    megabytes=MAX_FILE_BYTES // (1024 * 1024),
 )
-STALE: Final = (
+STALE: Final = _l(
     "This preview is no longer available (it was imported already, has expired, or was made in "
     "another browser): upload the file again."
 )
-FORM_EXPIRED: Final = "The page was open too long, or the form did not come from this site."
-ALREADY_IMPORTING: Final = "This file is being imported, or was imported already."
+ALREADY_IMPORTING: Final = _l("This file is being imported, or was imported already.")
+FAILURES: Final[dict[Failure, LazyString]] = {
+    "unexpected error": _l("It stopped on an unexpected error."),
+    "event deleted": _l("The event was deleted meanwhile."),
+}
 
 
 @bp.get("/events/<slug>/import")
@@ -109,7 +118,7 @@ def import_confirm(slug: str) -> ResponseReturnValue:
     user = require_role(AccountRole.ORGANISER, event)
     form = ImportConfirmForm()
     if not form.validate():
-        problems = [FORM_EXPIRED] if form.csrf_token.errors else [STALE]
+        problems = [str(STALE_FORM)] if form.csrf_token.errors else [STALE]
         return _upload_page(event, ImportUploadForm(formdata=None), problems, status=400)
     kind, token = form.kind.data or "", form.upload.data or ""
     found = kept_upload(token, event_slug=event.slug, kind=kind)
@@ -159,6 +168,7 @@ def import_job(slug: str, job_id: str) -> ResponseReturnValue:
         "admin/imports/job.html",
         event=event,
         job=job,
+        problems=_job_problems(job),
         kind_label=IMPORT_KINDS.get(job.kind, job.kind),
         running=running,
         refresh_seconds=REFRESH_SECONDS,
@@ -200,6 +210,7 @@ def _done_page(event: Event, kind: str, filename: str, plan: ImportPlan) -> Resp
         kind=kind,
         filename=filename,
         plan=plan,
+        created=created_label(plan.created),
     )
 
 
@@ -234,13 +245,44 @@ def _preview_page(
         kind_label=IMPORT_KINDS[kind],
         filename=filename,
         plan=plan,
+        created=created_label(plan.created),
         seconds=seconds,
         confirm=confirm,
     )
     return page, status
 
 
+def _job_problems(job: Job) -> list[str]:
+    """Why a job saved nothing: what went wrong around confkit, then what confkit said."""
+    failure = FAILURES.get(job.failure)
+    return [*([str(failure)] if failure is not None else []), *job.problems]
+
+
 def _form_problems(form: ImportUploadForm) -> list[str]:
     if form.csrf_token.errors:
-        return [FORM_EXPIRED]
+        return [str(STALE_FORM)]
     return [str(message) for messages in form.errors.values() for message in messages]
+
+
+def created_label(created: Counter[str]) -> str:
+    """What an import adds, in words: "2 sessions, 1 track"; "" for nothing."""
+    return ", ".join(_created(kind, number) for kind, number in sorted(created.items()) if number)
+
+
+def _created(kind: str, number: int) -> str:
+    match kind:
+        case "sessions":
+            return ngettext("%(num)d session", "%(num)d sessions", number)
+        case "persons":
+            return ngettext("%(num)d person", "%(num)d persons", number)
+        case "registrations":
+            return ngettext("%(num)d registration", "%(num)d registrations", number)
+        case "organisations":
+            return ngettext("%(num)d organisation", "%(num)d organisations", number)
+        case "delegations":
+            return ngettext("%(num)d delegation", "%(num)d delegations", number)
+        case "tracks":
+            return ngettext("%(num)d track", "%(num)d tracks", number)
+        case "rooms":
+            return ngettext("%(num)d room", "%(num)d rooms", number)
+    return f"{number} {kind}"

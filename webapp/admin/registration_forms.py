@@ -3,9 +3,14 @@ the announcement."""
 
 from __future__ import annotations
 
+import enum
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from babel import Locale
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -33,6 +38,8 @@ from confkit.services.registration_by_hand import RegistrationByHand
 from confkit.services.registration_search import RegistrationOrder
 from confkit.services.signup import NewOrganisation
 from webapp.admin.auth import safe_next
+from webapp.i18n import current_locale
+from webapp.labels import LABELS
 from webapp.registration.forms import (
     NEW_ORGANISATION,
     ORGANISATION_KIND_LABELS,
@@ -41,12 +48,20 @@ from webapp.registration.forms import (
     is_id,
 )
 
-ANY = SelectChoice("", "Any")
+ANY = SelectChoice("", _l("Any"))
 REGISTRATIONS_PER_PAGE = 100
+# The list's orders, as its "Sort by" choices name them.
+ORDERS = {
+    RegistrationOrder.NAME: lazy_pgettext("sort the registrations by", "Name"),
+    RegistrationOrder.ORGANISATION: lazy_pgettext("sort the registrations by", "Organisation"),
+    RegistrationOrder.CATEGORY: lazy_pgettext("sort the registrations by", "Category"),
+    RegistrationOrder.STATUS: lazy_pgettext("sort the registrations by", "Status"),
+    RegistrationOrder.REGISTERED: lazy_pgettext("sort the registrations by", "Registered"),
+}
 
 
-def _labelled(values: Iterable[str]) -> list[SelectChoice]:
-    return [ANY, *(SelectChoice(value, value.replace("_", " ").capitalize()) for value in values)]
+def _labelled(values: Iterable[enum.Enum]) -> list[SelectChoice]:
+    return [ANY, *(SelectChoice(value.value, LABELS[value]) for value in values)]
 
 
 class RegistrationFilterForm(FlaskForm):
@@ -57,20 +72,20 @@ class RegistrationFilterForm(FlaskForm):
         # A GET form changes nothing, and its URL is meant to be bookmarked and shared.
         csrf = False
 
-    status = SelectField("Status", choices=_labelled(RegistrationStatus), validate_choice=False)
+    status = SelectField(_l("Status"), choices=_labelled(RegistrationStatus), validate_choice=False)
     category = SelectField(
-        "Category", choices=_labelled(RegistrationCategory), validate_choice=False
+        _l("Category"), choices=_labelled(RegistrationCategory), validate_choice=False
     )
     organisation_kind = SelectField(
-        "Organisation kind", choices=_labelled(OrganisationKind), validate_choice=False
+        _l("Organisation kind"), choices=_labelled(OrganisationKind), validate_choice=False
     )
-    country = StringField("Country (two letters)")
-    delegation = IntegerField("Delegation", validators=[Optional()])
-    text = StringField("Name, email or organisation")
+    country = StringField(_l("Country (two letters)"))
+    delegation = IntegerField(_l("Delegation"), validators=[Optional()])
+    text = StringField(_l("Name, email or organisation"))
 
     def __init__(self, *args: Any, delegations: Iterable[Delegation] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.delegation_choices = [("", "Any"), *((str(d.id), d.name) for d in delegations)]
+        self.delegation_choices = [("", ANY.label), *((str(d.id), d.name) for d in delegations)]
 
     def filters(self) -> dict[str, Any]:
         """The service's keyword arguments."""
@@ -95,16 +110,16 @@ class RegistrationListForm(RegistrationFilterForm):
     """The filters plus the list's order and page, all from the query string."""
 
     order = SelectField(
-        "Sort by",
-        choices=[SelectChoice(o.value, o.value.capitalize()) for o in RegistrationOrder],
+        _l("Sort by"),
+        choices=[SelectChoice(order.value, words) for order, words in ORDERS.items()],
         default=RegistrationOrder.NAME.value,
     )
     direction = SelectField(
-        "Direction",
-        choices=[SelectChoice("asc", "Ascending"), SelectChoice("desc", "Descending")],
+        _l("Direction"),
+        choices=[SelectChoice("asc", _l("Ascending")), SelectChoice("desc", _l("Descending"))],
         default="asc",
     )
-    page = IntegerField("Page", validators=[Optional()])
+    page = IntegerField(_l("Page"), validators=[Optional()])
 
     def listing(self) -> dict[str, Any]:
         """The service's keyword arguments for the order and the page."""
@@ -127,7 +142,7 @@ class RegistrationActionForm(FlaskForm):
 
     def validate_registration_ids(self, field: SelectMultipleField) -> None:
         if not field.data:
-            raise ValidationError("Choose at least one registration.")
+            raise ValidationError(_l("Choose at least one registration."))
 
     def back_to(self, default: str) -> str:
         """``back`` if it is a path on this site, else ``default``."""
@@ -142,8 +157,8 @@ class AnnouncementForm(RegistrationFilterForm):
         # Unlike the list's filters, this form writes mail: it needs the CSRF token.
         csrf = True
 
-    subject = StringField("Subject")
-    body = TextAreaField("Message")
+    subject = StringField(_l("Subject"))
+    body = TextAreaField(_l("Message"))
     send = HiddenField()
     edit = HiddenField()
 
@@ -151,48 +166,51 @@ class AnnouncementForm(RegistrationFilterForm):
 class RegistrationByHandForm(FlaskForm):
     """A person an organiser registers: any category, no consent or questions, seated at once."""
 
-    honorific = StringField("Honorific (H.E., Dr, Colonel…)")
-    given_name = StringField("Given name")
-    family_name = StringField("Family name")
-    email = StringField("Email address (optional)")
-    organisation = SelectField("Organisation", default="", validate_choice=False)
-    organisation_name = StringField("Name of a new organisation")
+    honorific = StringField(_l("Honorific (H.E., Dr, Colonel…)"))
+    given_name = StringField(_l("Given name"))
+    family_name = StringField(_l("Family name"))
+    email = StringField(_l("Email address (optional)"))
+    organisation = SelectField(_l("Organisation"), default="", validate_choice=False)
+    organisation_name = StringField(_l("Name of a new organisation"))
     organisation_kind = SelectField(
-        "Kind of the new organisation", default="", validate_choice=False
+        _l("Kind of the new organisation"), default="", validate_choice=False
     )
     organisation_country = SelectField(
-        "Country of the new organisation", default="", validate_choice=False
+        _l("Country of the new organisation"), default="", validate_choice=False
     )
-    position = StringField("Position")
+    position = StringField(_l("Position"))
     category = SelectField(
-        "Category",
-        choices=[SelectChoice(c.value, c.value.capitalize()) for c in RegistrationCategory],
+        _l("Category"),
+        choices=[SelectChoice(c.value, LABELS[c]) for c in RegistrationCategory],
         default=RegistrationCategory.DELEGATE.value,
     )
-    delegation = SelectField("Delegation", default="", validate_choice=False)
-    notify_attendee = BooleanField("Mail the person their link and ticket", default=True)
+    delegation = SelectField(_l("Delegation"), default="", validate_choice=False)
+    notify_attendee = BooleanField(_l("Mail the person their link and ticket"), default=True)
 
     def offer_choices(self, organisations: Sequence[OrganisationChoice], event: Event) -> None:
         """Fill the lists read from the database, to show or check the form."""
         self.organisation.choices = [
-            SelectChoice("", "None"),
-            SelectChoice(NEW_ORGANISATION, "A new organisation: named below"),
+            SelectChoice("", _l("None")),
+            SelectChoice(NEW_ORGANISATION, _l("A new organisation: named below")),
             *(SelectChoice(str(o.id), o.full_name) for o in organisations),
         ]
         self.organisation_kind.choices = [
             SelectChoice("", "—"),
             *(SelectChoice(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()),
         ]
-        self.organisation_country.choices = [SelectChoice("", "—"), *country_choices()]
-        self.delegation.choices = [SelectChoice("", "None"), *delegation_choices(event.delegations)]
+        self.organisation_country.choices = [SelectChoice("", "—"), *local_country_choices()]
+        self.delegation.choices = [
+            SelectChoice("", _l("None")),
+            *delegation_choices(event.delegations),
+        ]
 
     def validate_organisation(self, field: SelectField) -> None:
         if field.data not in ("", NEW_ORGANISATION) and not is_id(field.data):
-            raise ValidationError("is not one of the choices")
+            raise ValidationError(_l("is not one of the choices"))
 
     def validate_delegation(self, field: SelectField) -> None:
         if field.data and not is_id(field.data):
-            raise ValidationError("is not one of the choices")
+            raise ValidationError(_l("is not one of the choices"))
 
     def details(self) -> RegistrationByHand:
         """What the organiser entered, as confkit's register_by_hand takes it."""
@@ -234,3 +252,22 @@ class RegistrationByHandForm(FlaskForm):
             else:
                 field.errors = [*field.errors, problem.message]
         return unplaced
+
+
+def country_name(code: str) -> str:
+    """An ISO 3166-1 country in the request's locale, or the code if none is known."""
+    names = Locale.parse(current_locale()).territories
+    return names.get(code) or code
+
+
+def local_country_choices() -> list[SelectChoice]:
+    """The countries of :func:`country_choices`, named and ordered in the request's locale."""
+    choices = [
+        SelectChoice(choice.value, country_name(choice.value)) for choice in country_choices()
+    ]
+    return sorted(choices, key=lambda choice: _sort_key(str(choice.label)))
+
+
+def _sort_key(name: str) -> str:
+    # "Åland" among the A's, "Йемен" among the И's.
+    return unicodedata.normalize("NFKD", name).casefold()

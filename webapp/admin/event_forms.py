@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -28,14 +30,20 @@ from webapp.registration.forms import country_choices
 
 NO_VENUE = ""
 NEW_VENUE = "new"
-REQUIRED = "is required"
+REQUIRED = _l("is required")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _NONE = SelectChoice("", "—")
+# The name of an event, a venue, a room or a track (a person's name is another word in some
+# languages).
+THING_NAME = lazy_pgettext("name of an event, place or organisation", "Name")
 
 
 def zone_choices() -> list[SelectChoice]:
     """Every IANA zone name, in alphabetical order."""
-    return [SelectChoice("", "Choose a time zone"), *map(SelectChoice, sorted(iana_zone_names()))]
+    return [
+        SelectChoice("", _l("Choose a time zone")),
+        *map(SelectChoice, sorted(iana_zone_names())),
+    ]
 
 
 class EventForm(FlaskForm):
@@ -43,18 +51,18 @@ class EventForm(FlaskForm):
     feeds included, are permanent. The venue is an existing one, none, or a new one described
     in the ``venue_*`` fields."""
 
-    name = StringField("Name", validators=[InputRequired(REQUIRED)])
-    slug = StringField("Short name in web addresses", validators=[InputRequired(REQUIRED)])
-    timezone = SelectField("Time zone", choices=zone_choices(), validate_choice=False)
-    starts_on = DateField("First day", validators=[InputRequired(REQUIRED)])
-    ends_on = DateField("Last day", validators=[InputRequired(REQUIRED)])
-    venue = SelectField("Venue", validate_choice=False)
-    venue_name = StringField("Name of the new venue")
-    venue_address = TextAreaField("Address")
-    venue_city = StringField("City")
-    venue_country = SelectField("Country", validate_choice=False)
-    description = TextAreaField("Description")
-    languages = StringField("Languages")
+    name = StringField(THING_NAME, validators=[InputRequired(REQUIRED)])
+    slug = StringField(_l("Short name in web addresses"), validators=[InputRequired(REQUIRED)])
+    timezone = SelectField(_l("Time zone"), choices=zone_choices(), validate_choice=False)
+    starts_on = DateField(_l("First day"), validators=[InputRequired(REQUIRED)])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(REQUIRED)])
+    venue = SelectField(_l("Venue"), validate_choice=False)
+    venue_name = StringField(_l("Name of the new venue"))
+    venue_address = TextAreaField(_l("Address"))
+    venue_city = StringField(_l("City"))
+    venue_country = SelectField(_l("Country"), validate_choice=False)
+    description = TextAreaField(_l("Description"))
+    languages = StringField(_l("Languages"))
 
     def __init__(
         self, *args: Any, venues: Iterable[Venue] = (), creating: bool = True, **kwargs: Any
@@ -64,20 +72,20 @@ class EventForm(FlaskForm):
             # Shown, never read: a changed slug would break every link and feed subscription.
             del self.slug
         self.venue.choices = [
-            SelectChoice(NO_VENUE, "No venue yet"),
+            SelectChoice(NO_VENUE, _l("No venue yet")),
             *(SelectChoice(str(v.id), _venue_label(v)) for v in venues),
-            SelectChoice(NEW_VENUE, "A new venue…"),
+            SelectChoice(NEW_VENUE, _l("A new venue…")),
         ]
         self.venue_country.choices = [_NONE, *country_choices()]
 
     def validate_venue(self, field: SelectField) -> None:
         value = field.data or NO_VENUE
         if value not in (NO_VENUE, NEW_VENUE) and not value.isdigit():
-            raise FieldError("Choose a venue from the list.")
+            raise FieldError(_l("Choose a venue from the list."))
 
     def validate_languages(self, field: StringField) -> None:
         if not all(LANGUAGE_CODE.match(code) for code in self.language_codes()):
-            raise FieldError("Give language codes separated by commas, such as: en, az")
+            raise FieldError(_l("Give language codes separated by commas, such as: en, az"))
 
     def language_codes(self) -> list[str]:
         return [code.strip() for code in (self.languages.data or "").split(",") if code.strip()]
@@ -127,10 +135,10 @@ def _venue_label(venue: Venue) -> str:
 class VenueForm(FlaskForm):
     """A venue's details."""
 
-    name = StringField("Name", validators=[InputRequired(REQUIRED)])
-    address = TextAreaField("Address")
-    city = StringField("City")
-    country = SelectField("Country", validate_choice=False)
+    name = StringField(THING_NAME, validators=[InputRequired(REQUIRED)])
+    address = TextAreaField(_l("Address"))
+    city = StringField(_l("City"))
+    country = SelectField(_l("Country"), validate_choice=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,9 +157,9 @@ class VenueForm(FlaskForm):
 class RoomForm(FlaskForm):
     """A room. Its slug is asked only when it is added: the room's feed URL carries it."""
 
-    slug = StringField("Short name in web addresses", validators=[InputRequired(REQUIRED)])
-    name = StringField("Name", validators=[InputRequired(REQUIRED)])
-    capacity = IntegerField("Seats", validators=[Optional()])
+    slug = StringField(_l("Short name in web addresses"), validators=[InputRequired(REQUIRED)])
+    name = StringField(THING_NAME, validators=[InputRequired(REQUIRED)])
+    capacity = IntegerField(_l("Seats"), validators=[Optional()])
 
     def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,10 +180,10 @@ class RoomForm(FlaskForm):
 class TrackForm(FlaskForm):
     """A track. Its slug is asked only when it is added: the track's feed URL carries it."""
 
-    slug = StringField("Short name in web addresses", validators=[InputRequired(REQUIRED)])
-    name = StringField("Name", validators=[InputRequired(REQUIRED)])
-    description = TextAreaField("Description")
-    colour = StringField("Colour")
+    slug = StringField(_l("Short name in web addresses"), validators=[InputRequired(REQUIRED)])
+    name = StringField(THING_NAME, validators=[InputRequired(REQUIRED)])
+    description = TextAreaField(_l("Description"))
+    colour = StringField(_l("Colour"))
 
     def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import Form
 
 from confkit.errors import Problem
 from confkit.scheduling.clashes import ClashKind
 from confkit.services.conflicts import ClashReport
 
-STALE_FORM = "The page was open too long, or the form did not come from this site."
+STALE_FORM = _l("The page was open too long, or the form did not come from this site.")
 
 
 def show_problems(
@@ -53,7 +55,13 @@ def show_clashes(
     for clash in clashes:
         is_room = isinstance(clash, ClashReport) and clash.kind is ClashKind.ROOM
         field = room_field if is_room and room_field is not None else person_field
-        add_error(form, field, f"Clash: {clash}")
+        add_error(form, field, clash_message(clash))
+
+
+def clash_message(clash: object) -> str:
+    """A clash as the sentence a form shows: confkit's description after a word saying what
+    it is."""
+    return gettext("Clash: %(clash)s", clash=str(clash))
 
 
 def add_error(form: Form, field_name: str | None, message: str) -> None:
@@ -68,7 +76,7 @@ def add_error(form: Form, field_name: str | None, message: str) -> None:
 def form_problems(form: Form) -> list[str]:
     """The sentences to show above a form that failed its own checks: a refused CSRF token is
     said plainly, then the form's own errors; field errors are shown next to their fields."""
-    refused = [STALE_FORM] if "csrf_token" in form and form["csrf_token"].errors else []
+    refused = [str(STALE_FORM)] if "csrf_token" in form and form["csrf_token"].errors else []
     return [*refused, *form.form_errors]
 
 

@@ -33,8 +33,8 @@ NEW_VENUE = "new"
 REQUIRED = _l("is required")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _NONE = SelectChoice("", "—")
-# The name of an event, a venue, a room or a track (a person's name is another word in some
-# languages).
+# The name of an event, a venue, a room, a track, an organisation or a delegation: some
+# languages name a thing with another word than a person.
 THING_NAME = lazy_pgettext("name of an event, place or organisation", "Name")
 
 

@@ -1,8 +1,11 @@
-"""The base of the web app's forms.
+"""The base of the web app's forms, and WTForms' own messages in the reader's language.
 
-Flask-WTF reads WTForms' own message catalogue (``This field is required.`` and the like) from
-disk once per request; a catalogue does not change while the app runs, so here each locale's is
-read once per process. On the public registration form that is a sizeable share of a request.
+WTForms writes some messages itself (``This field is required.``, ``Not a valid date value.``).
+It ships no Azerbaijani catalogue, so the ones confkit's forms can show are in confkit's
+catalogues too (marked below) and taken from there first; any other comes from WTForms'
+catalogue. Flask-WTF would read that catalogue from disk on every request; it does not change
+while the app runs, so here each locale's is read once per process (on the public registration
+form that was a sizeable share of a request).
 """
 
 from __future__ import annotations
@@ -11,9 +14,25 @@ from functools import cache
 from typing import Any
 
 from babel.support import NullTranslations, Translations
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
+
+# Marked for extraction only: WTForms asks for them by their English text.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Not a valid integer value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Not a valid datetime value."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+)
 
 
 @cache
@@ -25,7 +44,8 @@ class _WTFormsMessages:
     """WTForms' messages in the request's locale."""
 
     def gettext(self, string: str) -> str:
-        return _catalogue().ugettext(string)
+        ours = gettext(string)
+        return ours if ours != string else _catalogue().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return _catalogue().ungettext(singular, plural, n)

@@ -226,12 +226,12 @@ def by_country_name(groups: Iterable[_Grouped]) -> list[_Grouped]:
         groups,
         key=lambda group: (
             group.country is not None,
-            _alphabetical(country_name(group.country), locale) if group.country else (),
+            alphabetical_key(country_name(group.country), locale) if group.country else (),
         ),
     )
 
 
-def _alphabetical(name: str, locale: str) -> tuple[int, ...]:
+def alphabetical_key(name: str, locale: str) -> tuple[int, ...]:
     """A sort key for ``name`` in the locale's alphabet (Babel has no collation): its letters'
     own order where confkit knows it, else the letters with Latin accents set aside ("Å" with
     "A"; Cyrillic letters such as "Й" are letters of their own)."""

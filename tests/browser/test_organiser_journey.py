@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from playwright.sync_api import Browser, Locator, Page, Response, expect
 from pypdf import PdfReader
 
@@ -264,13 +265,18 @@ def schedule_sessions(page: Page, day: date) -> None:
     for row, (title, when, kind, room) in zip(
         rows.all(),
         (
-            (OPENING, f"{day.isoformat()} 10:00–11:30", "Plenary", "Plenary Hall"),
-            (REGIONAL, f"{day.isoformat()} 11:00–12:30", "Panel", "Meeting Room"),
+            (OPENING, f"{long_date(day)}, 10:00–11:30", "Plenary", "Plenary Hall"),
+            (REGIONAL, f"{long_date(day)}, 11:00–12:30", "Panel", "Meeting Room"),
         ),
         strict=True,
     ):
         expect(row.get_by_role("rowheader")).to_have_text(title)
         expect(row.get_by_role("cell")).to_have_text([when, kind, room, "Scheduled", "1"])
+
+
+def long_date(day: date) -> str:
+    """A date as the English pages write it: "27 January 2027"."""
+    return format_date(day, "long", locale="en_GB")
 
 
 def fill_session(

@@ -352,7 +352,7 @@ def test_a_position_is_added_and_edited(
         "Acting Head",
         date(2024, 1, 1),
     )
-    assert "Acting Head, Ministry of Defence (2024-01-01 – …)" in words(organiser.get(page))
+    assert "Acting Head, Ministry of Defence (1 January 2024 – …)" in words(organiser.get(page))
 
     edit = f"{page}/affiliations/{position.id}"
     edited = submit(

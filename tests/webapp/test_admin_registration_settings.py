@@ -181,7 +181,7 @@ def test_more_seats_go_to_the_waiting_list_in_order(
     make_registration(forum, confirmed_at=FIXED_NOW)
     first = make_registration(forum, confirmed_at=FIXED_NOW + timedelta(minutes=1))
     second = make_registration(forum, confirmed_at=FIXED_NOW + timedelta(minutes=2))
-    assert "1 confirmed of 1 seats; 2 on the waiting list." in words(organiser.get(SETTINGS))
+    assert "1 confirmed of 1 seat; 2 on the waiting list." in words(organiser.get(SETTINGS))
 
     response = submit(organiser, SETTINGS, **settings(capacity="2"))
 

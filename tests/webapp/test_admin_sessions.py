@@ -204,7 +204,9 @@ def test_a_new_session_is_saved_in_the_events_local_time(
     assert "Session added." in words(page)
     assert 'value="10:00"' in text(page)
     listed = words(organiser.get("/admin/events/forum/sessions"))
-    assert "2024-11-26 10:00–11:30 Energy security in the Caspian Panel Plenary Hall" in listed
+    assert (
+        "26 November 2024, 10:00–11:30 Energy security in the Caspian Panel Plenary Hall" in listed
+    )
 
 
 def test_editing_a_session_changes_it_and_raises_its_sequence(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock, services
 from confkit.models import Event
-from tests.factories import baku
+from tests.factories import FIXED_NOW, baku
 
 NOW = datetime(2024, 11, 1, 12, 0, tzinfo=UTC)
 MINISTRY = "Ministry of Foreign Affairs of the Republic of Azerbaijan"
@@ -317,3 +317,34 @@ def test_names_in_any_script_render_as_utf8(client, db, event, make_session, mak
     for given, family in names:
         assert f"{given} {family}".encode() in body
     assert b'<meta charset="utf-8">' in body
+
+
+@pytest.mark.parametrize(
+    ("capacity", "waitlist", "language", "says"),
+    [
+        (1, True, "en", "The only seat is taken; new registrations join the waiting list"),
+        (1, False, "en", "The only seat is taken."),
+        (2, True, "en", "All 2 seats are taken; new registrations join the waiting list"),
+        (1, True, "ru", "Единственное место занято; новые регистрации попадают в лист"),
+        (21, False, "ru", "Свободных мест нет (всего 21)."),
+        (1, False, "az", "Yeganə yer tutulub."),
+    ],
+)  # fmt: skip
+def test_a_full_event_says_so_in_words_that_fit_the_number_of_seats(
+    client,
+    monkeypatch,
+    open_event_for_registration,
+    make_registration,
+    capacity,
+    waitlist,
+    language,
+    says,
+) -> None:
+    monkeypatch.setattr(clock, "now", lambda: FIXED_NOW)
+    event = open_event_for_registration(capacity=capacity, waitlist=waitlist, slug="full")
+    for _ in range(capacity + waitlist):
+        make_registration(event)
+
+    response = client.get(f"/events/full/?lang={language}")
+
+    assert says in " ".join(re.sub(r"<[^>]*>", " ", response.get_data(as_text=True)).split())

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 
 from confkit.services.audit import ACTOR_FILTER_MAX_LENGTH, TIMELINE_TYPES
 from webapp.admin.audit_words import ENTITY_TYPES
+from webapp.forms import AppForm
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(AppForm):
     """Which changes to show; whether a type is known is the service's to say."""
 
     class Meta:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from confkit.formats.badges import BadgeLayout
 from webapp.admin.form_errors import STALE_FORM
 from webapp.admin.registration_forms import RegistrationFilterForm
+from webapp.forms import AppForm
 
 LAYOUT_CHOICES = [
     SelectChoice(BadgeLayout.A4.value, _l("A4, eight 90 × 60 mm badges a page, with crop marks")),
@@ -27,7 +27,7 @@ class BadgeFilterForm(RegistrationFilterForm):
     layout = _layout_field()
 
 
-class BadgeSelectionForm(FlaskForm):
+class BadgeSelectionForm(AppForm):
     """The registrations ticked on the list, and the layout."""
 
     registration_ids = SelectMultipleField(coerce=int, validate_choice=False)

@@ -14,10 +14,9 @@ from confkit.services.dashboard import Dashboard, event_dashboard
 from webapp.admin import bp
 from webapp.admin.charts import bar_chart, running_total_chart
 from webapp.admin.filters import number_label
-from webapp.admin.registration_forms import country_name
 from webapp.admin.registration_routes import event_for_organiser
 from webapp.database import get_db
-from webapp.i18n import current_locale
+from webapp.i18n import country_name, current_locale
 from webapp.labels import label
 
 OTHER_COUNTRIES = "*"

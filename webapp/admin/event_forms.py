@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     DateField,
     IntegerField,
@@ -24,37 +25,44 @@ from wtforms.validators import ValidationError as FieldError
 
 from confkit.models import Venue
 from confkit.services.checks import iana_zone_names
+from webapp.forms import AppForm
 from webapp.registration.forms import country_choices
 
 NO_VENUE = ""
 NEW_VENUE = "new"
-REQUIRED = "is required"
+REQUIRED = _l("is required")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _NONE = SelectChoice("", "—")
+# The name of an event, a venue, a room, a track, an organisation or a delegation: some
+# languages name a thing with another word than a person.
+THING_NAME = lazy_pgettext("name of an event, place or organisation", "Name")
 
 
 def zone_choices() -> list[SelectChoice]:
     """Every IANA zone name, in alphabetical order."""
-    return [SelectChoice("", "Choose a time zone"), *map(SelectChoice, sorted(iana_zone_names()))]
+    return [
+        SelectChoice("", _l("Choose a time zone")),
+        *map(SelectChoice, sorted(iana_zone_names())),
+    ]
 
 
-class EventForm(FlaskForm):
+class EventForm(AppForm):
     """An event's details. ``slug`` is only asked when the event is created: the event's URLs,
     feeds included, are permanent. The venue is an existing one, none, or a new one described
     in the ``venue_*`` fields."""
 
-    name = StringField("Name", validators=[InputRequired(REQUIRED)])
-    slug = StringField("Short name in web addresses", validators=[InputRequired(REQUIRED)])
-    timezone = SelectField("Time zone", choices=zone_choices(), validate_choice=False)
-    starts_on = DateField("First day", validators=[InputRequired(REQUIRED)])
-    ends_on = DateField("Last day", validators=[InputRequired(REQUIRED)])
-    venue = SelectField("Venue", validate_choice=False)
-    venue_name = StringField("Name of the new venue")
-    venue_address = TextAreaField("Address")
-    venue_city = StringField("City")
-    venue_country = SelectField("Country", validate_choice=False)
-    description = TextAreaField("Description")
-    languages = StringField("Languages")
+    name = StringField(THING_NAME, validators=[InputRequired(REQUIRED)])
+    slug = StringField(_l("Short name in web addresses"), validators=[InputRequired(REQUIRED)])
+    timezone = SelectField(_l("Time zone"), choices=zone_choices(), validate_choice=False)
+    starts_on = DateField(_l("First day"), validators=[InputRequired(REQUIRED)])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(REQUIRED)])
+    venue = SelectField(_l("Venue"), validate_choice=False)
+    venue_name = StringField(_l("Name of the new venue"))
+    venue_address = TextAreaField(_l("Address"))
+    venue_city = StringField(_l("City"))
+    venue_country = SelectField(_l("Country"), validate_choice=False)
+    description = TextAreaField(_l("Description"))
+    languages = StringField(_l("Languages"))
 
     def __init__(
         self, *args: Any, venues: Iterable[Venue] = (), creating: bool = True, **kwargs: Any
@@ -64,20 +72,20 @@ class EventForm(FlaskForm):
             # Shown, never read: a changed slug would break every link and feed subscription.
             del self.slug
         self.venue.choices = [
-            SelectChoice(NO_VENUE, "No venue yet"),
+            SelectChoice(NO_VENUE, _l("No venue yet")),
             *(SelectChoice(str(v.id), _venue_label(v)) for v in venues),
-            SelectChoice(NEW_VENUE, "A new venue…"),
+            SelectChoice(NEW_VENUE, _l("A new venue…")),
         ]
         self.venue_country.choices = [_NONE, *country_choices()]
 
     def validate_venue(self, field: SelectField) -> None:
         value = field.data or NO_VENUE
         if value not in (NO_VENUE, NEW_VENUE) and not value.isdigit():
-            raise FieldError("Choose a venue from the list.")
+            raise FieldError(_l("Choose a venue from the list."))
 
     def validate_languages(self, field: StringField) -> None:
         if not all(LANGUAGE_CODE.match(code) for code in self.language_codes()):
-            raise FieldError("Give language codes separated by commas, such as: en, az")
+            raise FieldError(_l("Give language codes separated by commas, such as: en, az"))
 
     def language_codes(self) -> list[str]:
         return [code.strip() for code in (self.languages.data or "").split(",") if code.strip()]
@@ -124,13 +132,13 @@ def _venue_label(venue: Venue) -> str:
     return f"{venue.name}, {venue.city}" if venue.city else venue.name
 
 
-class VenueForm(FlaskForm):
+class VenueForm(AppForm):
     """A venue's details."""
 
-    name = StringField("Name", validators=[InputRequired(REQUIRED)])
-    address = TextAreaField("Address")
-    city = StringField("City")
-    country = SelectField("Country", validate_choice=False)
+    name = StringField(THING_NAME, validators=[InputRequired(REQUIRED)])
+    address = TextAreaField(_l("Address"))
+    city = StringField(_l("City"))
+    country = SelectField(_l("Country"), validate_choice=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,12 +154,12 @@ class VenueForm(FlaskForm):
         }
 
 
-class RoomForm(FlaskForm):
+class RoomForm(AppForm):
     """A room. Its slug is asked only when it is added: the room's feed URL carries it."""
 
-    slug = StringField("Short name in web addresses", validators=[InputRequired(REQUIRED)])
-    name = StringField("Name", validators=[InputRequired(REQUIRED)])
-    capacity = IntegerField("Seats", validators=[Optional()])
+    slug = StringField(_l("Short name in web addresses"), validators=[InputRequired(REQUIRED)])
+    name = StringField(THING_NAME, validators=[InputRequired(REQUIRED)])
+    capacity = IntegerField(_l("Seats"), validators=[Optional()])
 
     def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -169,13 +177,13 @@ class RoomForm(FlaskForm):
         return fields
 
 
-class TrackForm(FlaskForm):
+class TrackForm(AppForm):
     """A track. Its slug is asked only when it is added: the track's feed URL carries it."""
 
-    slug = StringField("Short name in web addresses", validators=[InputRequired(REQUIRED)])
-    name = StringField("Name", validators=[InputRequired(REQUIRED)])
-    description = TextAreaField("Description")
-    colour = StringField("Colour")
+    slug = StringField(_l("Short name in web addresses"), validators=[InputRequired(REQUIRED)])
+    name = StringField(THING_NAME, validators=[InputRequired(REQUIRED)])
+    description = TextAreaField(_l("Description"))
+    colour = StringField(_l("Colour"))
 
     def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -194,11 +202,11 @@ class TrackForm(FlaskForm):
         return fields
 
 
-class MoveForm(FlaskForm):
+class MoveForm(AppForm):
     """An up or down button: ``by`` is -1 (earlier) or 1 (later)."""
 
     by = IntegerField(validators=[InputRequired(), AnyOf([-1, 1])])
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(AppForm):
     """A remove button: it carries only the CSRF token."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import Form
 
@@ -54,7 +55,13 @@ def show_clashes(
     for clash in clashes:
         is_room = isinstance(clash, ClashReport) and clash.kind is ClashKind.ROOM
         field = room_field if is_room and room_field is not None else person_field
-        add_error(form, field, f"Clash: {clash}")
+        add_error(form, field, clash_message(clash))
+
+
+def clash_message(clash: object) -> str:
+    """A clash as the sentence a form shows: confkit's description after a word saying what
+    it is."""
+    return gettext("Clash: %(clash)s", clash=str(clash))
 
 
 def add_error(form: Form, field_name: str | None, message: str) -> None:

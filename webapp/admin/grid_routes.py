@@ -11,6 +11,7 @@ from datetime import date
 
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from confkit.errors import ConflictError, ValidationError
 from confkit.models import Event, ProgrammeSession
@@ -35,7 +36,11 @@ def programme_grid_page(slug: str) -> ResponseReturnValue:
     try:
         day = date.fromisoformat(asked)
     except ValueError:
-        return _refused_day(event, f"“{asked}” is not a date such as {event.starts_on}.")
+        example = event.starts_on.isoformat()
+        problem = gettext(
+            "“%(asked)s” is not a date such as %(example)s.", asked=asked, example=example
+        )
+        return _refused_day(event, problem)
     return _grid_page(event, day)
 
 

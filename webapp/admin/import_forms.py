@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Regexp
 
 from webapp.admin.import_uploads import TOKEN_PATTERN
+from webapp.forms import AppForm
 
 # The kinds of file the pages import, with what the form calls them.
 IMPORT_KINDS = {
@@ -18,14 +18,14 @@ IMPORT_KINDS = {
 _CHOICES = [SelectChoice(value, label) for value, label in IMPORT_KINDS.items()]
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(AppForm):
     """What to import and the file; the file is checked by the importer, not here."""
 
     kind = SelectField(_l("What the file holds"), choices=_CHOICES, validators=[InputRequired()])
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file to upload."))])
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(AppForm):
     """The button that imports the file just previewed, named by its token."""
 
     kind = SelectField(choices=_CHOICES, validators=[InputRequired()])

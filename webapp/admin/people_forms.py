@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     DateField,
     SelectChoice,
@@ -17,33 +18,36 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from confkit.models import Affiliation, Delegation, Organisation, OrganisationKind, Person
-from confkit.services.directory import country_names
 from confkit.services.people import OrganisationChoice
+from webapp.admin.event_forms import THING_NAME
 from webapp.admin.session_forms import NO_CHOICE, optional_id, person_label
+from webapp.forms import AppForm
+from webapp.labels import LABELS
+from webapp.registration.forms import country_choices
 
 
 def _blank_as_none(value: str | None) -> str | None:
     return value.strip() or None if value else None
 
 
-class PeopleSearchForm(FlaskForm):
+class PeopleSearchForm(AppForm):
     """The people list's search box, read from the query string."""
 
     class Meta:
         # A search changes nothing, and its URL may be shared.
         csrf = False
 
-    q = StringField("Name or email")
+    q = StringField(_l("Name or email"))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(AppForm):
     """A person's names (any script), honorific, email and short bio."""
 
-    honorific = StringField("Honorific (Dr, Colonel, H.E.)")
-    given_name = StringField("Given name")
-    family_name = StringField("Family name", validators=[InputRequired()])
-    email = StringField("Email")
-    bio = TextAreaField("Short bio")
+    honorific = StringField(_l("Honorific (Dr, Colonel, H.E.)"))
+    given_name = StringField(_l("Given name"))
+    family_name = StringField(_l("Family name"), validators=[InputRequired()])
+    email = StringField(_l("Email"))
+    bio = TextAreaField(_l("Short bio"))
 
     def values(self) -> dict[str, Any]:
         """The people services' keyword arguments."""
@@ -67,20 +71,19 @@ def person_data(person: Person) -> dict[str, Any]:
     }
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(AppForm):
     """An organisation, optionally inside a parent (a department of a ministry)."""
 
-    name = StringField("Name", validators=[InputRequired()])
-    short_name = StringField("Short name")
+    name = StringField(THING_NAME, validators=[InputRequired()])
+    short_name = StringField(_l("Short name"))
     kind = SelectField(
-        "Kind",
-        choices=[
-            SelectChoice(kind.value, kind.value.replace("_", " ").capitalize())
-            for kind in OrganisationKind
-        ],
+        lazy_pgettext("kind of organisation", "Kind"),
+        choices=[SelectChoice(kind.value, LABELS[kind]) for kind in OrganisationKind],
     )
-    country = SelectField("Country")
-    parent = SelectField("Inside (parent organisation)", coerce=optional_id, validate_choice=False)
+    country = SelectField(_l("Country"))
+    parent = SelectField(
+        _l("Inside (parent organisation)"), coerce=optional_id, validate_choice=False
+    )
 
     def __init__(
         self,
@@ -90,10 +93,11 @@ class OrganisationForm(FlaskForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = [SelectChoice(NO_CHOICE, "None (international)")] + [
-            SelectChoice(code, f"{name} ({code})") for code, name in country_names().items()
+        self.country.choices = [SelectChoice(NO_CHOICE, _l("None (international)"))] + [
+            SelectChoice(country.value, f"{country.label} ({country.value})")
+            for country in country_choices()
         ]
-        self.parent.choices = [SelectChoice(NO_CHOICE, "None")] + [
+        self.parent.choices = [SelectChoice(NO_CHOICE, _l("None"))] + [
             SelectChoice(choice.id, choice.full_name)
             for choice in organisations
             if own is None or choice.id != own.id
@@ -121,12 +125,12 @@ def organisation_data(organisation: Organisation) -> dict[str, Any]:
     }
 
 
-class AffiliationForm(FlaskForm):
+class AffiliationForm(AppForm):
     """A position title and its optional period."""
 
-    position_title = StringField("Position")
-    starts_on = DateField("From", validators=[Optional()])
-    ends_on = DateField("Until", validators=[Optional()])
+    position_title = StringField(_l("Position"))
+    starts_on = DateField(_l("From"), validators=[Optional()])
+    ends_on = DateField(_l("Until"), validators=[Optional()])
 
     def values(self) -> dict[str, Any]:
         """The affiliation services' keyword arguments."""
@@ -140,17 +144,17 @@ class AffiliationForm(FlaskForm):
 class NewAffiliationForm(AffiliationForm):
     """A position at an organisation chosen from the list."""
 
-    organisation = SelectField("Organisation", coerce=optional_id, validate_choice=False)
+    organisation = SelectField(_l("Organisation"), coerce=optional_id, validate_choice=False)
 
     def __init__(self, *args: Any, organisations: Sequence[OrganisationChoice], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.organisation.choices = [SelectChoice(NO_CHOICE, "Choose an organisation")] + [
+        self.organisation.choices = [SelectChoice(NO_CHOICE, _l("Choose an organisation"))] + [
             SelectChoice(choice.id, choice.full_name) for choice in organisations
         ]
 
     def validate_organisation(self, field: SelectField) -> None:
         if field.data is None:
-            raise ValidationError("Choose an organisation.")
+            raise ValidationError(_l("Choose an organisation."))
 
 
 def affiliation_data(affiliation: Affiliation) -> dict[str, Any]:
@@ -162,13 +166,13 @@ def affiliation_data(affiliation: Affiliation) -> dict[str, Any]:
     }
 
 
-class DelegationForm(FlaskForm):
+class DelegationForm(AppForm):
     """A delegation of the event: its name, organisation, head and members."""
 
-    name = StringField("Name", validators=[InputRequired()])
-    organisation = SelectField("Organisation", coerce=optional_id, validate_choice=False)
-    head = SelectField("Head", coerce=optional_id, validate_choice=False)
-    members = SelectMultipleField("Members", coerce=int, validate_choice=False)
+    name = StringField(THING_NAME, validators=[InputRequired()])
+    organisation = SelectField(_l("Organisation"), coerce=optional_id, validate_choice=False)
+    head = SelectField(_l("Head"), coerce=optional_id, validate_choice=False)
+    members = SelectMultipleField(_l("Members"), coerce=int, validate_choice=False)
 
     def __init__(
         self,
@@ -179,9 +183,9 @@ class DelegationForm(FlaskForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         people_choices = [SelectChoice(person.id, person_label(person)) for person in people]
-        self.head.choices = [SelectChoice(NO_CHOICE, "No head")] + people_choices
+        self.head.choices = [SelectChoice(NO_CHOICE, _l("No head"))] + people_choices
         self.members.choices = people_choices
-        self.organisation.choices = [SelectChoice(NO_CHOICE, "None")] + [
+        self.organisation.choices = [SelectChoice(NO_CHOICE, _l("None"))] + [
             SelectChoice(choice.id, choice.full_name) for choice in organisations
         ]
 

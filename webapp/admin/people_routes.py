@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy import select
 
 from confkit.errors import ValidationError
@@ -90,7 +91,7 @@ def new_person() -> ResponseReturnValue:
         except ValidationError as error:
             place_problems(form, error.problems)
         else:
-            flash("Person added.", "done")
+            flash(gettext("Person added."), "done")
             return redirect(url_for(".edit_person", person_id=person.id), 303)
     return render_template(PEOPLE + "person_new.html", form=form), 400
 
@@ -109,7 +110,7 @@ def edit_person(person_id: int) -> ResponseReturnValue:
         except ValidationError as error:
             place_problems(form, error.problems)
         else:
-            flash("Person saved.", "done")
+            flash(gettext("Person saved."), "done")
             return redirect(url_for(".edit_person", person_id=person.id), 303)
     return _person_page(person, form=form, status=400)
 
@@ -126,7 +127,7 @@ def new_affiliation(person_id: int) -> ResponseReturnValue:
         except ValidationError as error:
             place_problems(form, error.problems)
         else:
-            flash("Position added.", "done")
+            flash(gettext("Position added."), "done")
             return redirect(url_for(".edit_person", person_id=person.id), 303)
     return _person_page(person, affiliation_form=form, status=400)
 
@@ -150,7 +151,7 @@ def edit_affiliation(person_id: int, affiliation_id: int) -> ResponseReturnValue
         except ValidationError as error:
             place_problems(form, error.problems)
         else:
-            flash("Position saved.", "done")
+            flash(gettext("Position saved."), "done")
             return redirect(url_for(".edit_person", person_id=person.id), 303)
     page = render_template(template, person=person, affiliation=affiliation, form=form)
     return page, 400
@@ -206,7 +207,7 @@ def new_organisation() -> ResponseReturnValue:
         except ValidationError as error:
             place_problems(form, error.problems)
         else:
-            flash("Organisation added.", "done")
+            flash(gettext("Organisation added."), "done")
             return redirect(url_for(".organisations"), 303)
     page = render_template(PEOPLE + "organisation.html", form=form, organisation=None)
     return page, 400
@@ -236,7 +237,7 @@ def edit_organisation(organisation_id: int) -> ResponseReturnValue:
         except ValidationError as error:
             place_problems(form, error.problems)
         else:
-            flash("Organisation saved.", "done")
+            flash(gettext("Organisation saved."), "done")
             return redirect(url_for(".organisations"), 303)
     return render_template(template, form=form, organisation=organisation), 400
 
@@ -264,7 +265,7 @@ def new_delegation(slug: str) -> ResponseReturnValue:
         except ValidationError as error:
             place_problems(form, error.problems)
         else:
-            flash("Delegation added.", "done")
+            flash(gettext("Delegation added."), "done")
             return redirect(url_for(".delegations", slug=event.slug), 303)
     page = render_template(PEOPLE + "delegation.html", event=event, form=form, delegation=None)
     return page, 400
@@ -288,7 +289,7 @@ def edit_delegation(slug: str, delegation_id: int) -> ResponseReturnValue:
         except ValidationError as error:
             place_problems(form, error.problems)
         else:
-            flash("Delegation saved.", "done")
+            flash(gettext("Delegation saved."), "done")
             return redirect(url_for(".delegations", slug=event.slug), 303)
     page = render_template(template, event=event, form=form, delegation=delegation)
     return page, 400

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from flask import abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from confkit.errors import ValidationError
 from confkit.models import Event, Room, Track
@@ -82,7 +83,7 @@ def room_remove(slug: str, room_id: int) -> ResponseReturnValue:
     room = _room_of(event, room_id)
     form = RemoveForm()
     if not form.validate():
-        return _rooms_page(event, RoomForm(formdata=None), [STALE_FORM], status=400)
+        return _rooms_page(event, RoomForm(formdata=None), [str(STALE_FORM)], status=400)
     try:
         remove_room(get_db(), room)
     except ValidationError as error:
@@ -148,7 +149,7 @@ def track_remove(slug: str, track_id: int) -> ResponseReturnValue:
     track = _track_of(event, track_id)
     form = RemoveForm()
     if not form.validate():
-        return _tracks_page(event, TrackForm(formdata=None), [STALE_FORM], status=400)
+        return _tracks_page(event, TrackForm(formdata=None), [str(STALE_FORM)], status=400)
     try:
         remove_track(get_db(), track)
     except ValidationError as error:
@@ -172,7 +173,7 @@ def _track_of(event: Event, track_id: int) -> Track:
 
 
 def _button_problems(form: MoveForm) -> list[str]:
-    return form_problems(form) or ["That button does not move anything."]
+    return form_problems(form) or [gettext("That button does not move anything.")]
 
 
 def _rooms_page(

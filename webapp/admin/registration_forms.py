@@ -4,14 +4,11 @@ the announcement."""
 from __future__ import annotations
 
 import enum
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -38,7 +35,7 @@ from confkit.services.registration_by_hand import RegistrationByHand
 from confkit.services.registration_search import RegistrationOrder
 from confkit.services.signup import NewOrganisation
 from webapp.admin.auth import safe_next
-from webapp.i18n import current_locale
+from webapp.forms import AppForm
 from webapp.labels import LABELS
 from webapp.registration.forms import (
     NEW_ORGANISATION,
@@ -64,7 +61,7 @@ def _labelled(values: Iterable[enum.Enum]) -> list[SelectChoice]:
     return [ANY, *(SelectChoice(value.value, LABELS[value]) for value in values)]
 
 
-class RegistrationFilterForm(FlaskForm):
+class RegistrationFilterForm(AppForm):
     """The list's filters, read from the query string. Whether a value is one of the choices is
     the search service's to say; the form only turns the text into the right types."""
 
@@ -131,7 +128,7 @@ class RegistrationListForm(RegistrationFilterForm):
         }
 
 
-class RegistrationActionForm(FlaskForm):
+class RegistrationActionForm(AppForm):
     """The chosen registrations and the button pressed; ``back`` is the page to return to."""
 
     registration_ids = SelectMultipleField(coerce=int, validate_choice=False)
@@ -163,7 +160,7 @@ class AnnouncementForm(RegistrationFilterForm):
     edit = HiddenField()
 
 
-class RegistrationByHandForm(FlaskForm):
+class RegistrationByHandForm(AppForm):
     """A person an organiser registers: any category, no consent or questions, seated at once."""
 
     honorific = StringField(_l("Honorific (H.E., Dr, Colonel…)"))
@@ -198,7 +195,7 @@ class RegistrationByHandForm(FlaskForm):
             SelectChoice("", "—"),
             *(SelectChoice(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()),
         ]
-        self.organisation_country.choices = [SelectChoice("", "—"), *local_country_choices()]
+        self.organisation_country.choices = [SelectChoice("", "—"), *country_choices()]
         self.delegation.choices = [
             SelectChoice("", _l("None")),
             *delegation_choices(event.delegations),
@@ -252,22 +249,3 @@ class RegistrationByHandForm(FlaskForm):
             else:
                 field.errors = [*field.errors, problem.message]
         return unplaced
-
-
-def country_name(code: str) -> str:
-    """An ISO 3166-1 country in the request's locale, or the code if none is known."""
-    names = Locale.parse(current_locale()).territories
-    return names.get(code) or code
-
-
-def local_country_choices() -> list[SelectChoice]:
-    """The countries of :func:`country_choices`, named and ordered in the request's locale."""
-    choices = [
-        SelectChoice(choice.value, country_name(choice.value)) for choice in country_choices()
-    ]
-    return sorted(choices, key=lambda choice: _sort_key(str(choice.label)))
-
-
-def _sort_key(name: str) -> str:
-    # "Åland" among the A's, "Йемен" among the И's.
-    return unicodedata.normalize("NFKD", name).casefold()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -22,24 +22,22 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from confkit.models import Event, QuestionKind, RegistrationCategory, RegistrationMode
 from webapp.admin.event_forms import REQUIRED
 from webapp.admin.zoned_fields import ZonedDateTimeField
+from webapp.forms import AppForm
+from webapp.labels import LABELS
 
 MODE_LABELS = {
-    RegistrationMode.OPEN: "Open: everyone who confirms their address gets a seat",
-    RegistrationMode.APPROVAL: "Approval: the organisers approve each registration",
-    RegistrationMode.INVITATION: "Invitation: only with an invitation code",
+    RegistrationMode.OPEN: _l("Open: everyone who confirms their address gets a seat"),
+    RegistrationMode.APPROVAL: _l("Approval: the organisers approve each registration"),
+    RegistrationMode.INVITATION: _l("Invitation: only with an invitation code"),
 }
 KIND_LABELS = {
-    QuestionKind.SHORT_TEXT: "Short text",
-    QuestionKind.LONG_TEXT: "Long text",
-    QuestionKind.SINGLE_CHOICE: "One of several choices",
-    QuestionKind.MULTIPLE_CHOICE: "Any of several choices",
-    QuestionKind.CHECKBOX: "A check box",
-    QuestionKind.COUNTRY: "A country",
+    QuestionKind.SHORT_TEXT: _l("Short text"),
+    QuestionKind.LONG_TEXT: _l("Long text"),
+    QuestionKind.SINGLE_CHOICE: _l("One of several choices"),
+    QuestionKind.MULTIPLE_CHOICE: _l("Any of several choices"),
+    QuestionKind.CHECKBOX: _l("A check box"),
+    QuestionKind.COUNTRY: _l("A country"),
 }
-
-
-def _category_label(category: RegistrationCategory) -> str:
-    return category.value.capitalize()
 
 
 class CheckboxesField(SelectMultipleField):
@@ -49,24 +47,24 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegistrationSettingsForm(FlaskForm):
+class RegistrationSettingsForm(AppForm):
     """How the event takes registrations. Times are wall-clock times in the event's zone."""
 
-    opens_at = ZonedDateTimeField("Registration opens", validators=[Optional()])
-    closes_at = ZonedDateTimeField("Registration closes", validators=[Optional()])
-    capacity = IntegerField("Seats", validators=[Optional()])
+    opens_at = ZonedDateTimeField(_l("Registration opens"), validators=[Optional()])
+    closes_at = ZonedDateTimeField(_l("Registration closes"), validators=[Optional()])
+    capacity = IntegerField(_l("Seats"), validators=[Optional()])
     mode = RadioField(
-        "Who may register",
+        _l("Who may register"),
         choices=[SelectChoice(mode.value, label) for mode, label in MODE_LABELS.items()],
         validate_choice=False,
     )
-    waitlist_enabled = BooleanField("Keep a waiting list when the seats are taken")
+    waitlist_enabled = BooleanField(_l("Keep a waiting list when the seats are taken"))
     categories = CheckboxesField(
-        "Categories people may choose",
-        choices=[SelectChoice(c.value, _category_label(c)) for c in RegistrationCategory],
+        _l("Categories people may choose"),
+        choices=[SelectChoice(c.value, LABELS[c]) for c in RegistrationCategory],
         validate_choice=False,
     )
-    consent_text = TextAreaField("Consent people give when they register")
+    consent_text = TextAreaField(_l("Consent people give when they register"))
 
     def settings(self) -> dict[str, Any]:
         """``save_registration_settings``'s keyword arguments, but the base URL."""
@@ -101,19 +99,19 @@ SETTINGS_FIELDS = {
 }
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(AppForm):
     """A question of the event's own. Its key is asked only when it is added: the answers given
     are kept under it."""
 
-    key = StringField("Key (where the answers are kept)", validators=[InputRequired(REQUIRED)])
-    label = StringField("Question", validators=[InputRequired(REQUIRED)])
+    key = StringField(_l("Key (where the answers are kept)"), validators=[InputRequired(REQUIRED)])
+    label = StringField(_l("Question"), validators=[InputRequired(REQUIRED)])
     kind = SelectField(
-        "Kind of answer",
+        _l("Kind of answer"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         validate_choice=False,
     )
-    choices = TextAreaField("Choices, one a line")
-    required = BooleanField("An answer is required")
+    choices = TextAreaField(_l("Choices, one a line"))
+    required = BooleanField(_l("An answer is required"))
 
     def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,20 +131,20 @@ class QuestionForm(FlaskForm):
         return fields
 
 
-class InvitationCodeForm(FlaskForm):
+class InvitationCodeForm(AppForm):
     """A new invitation code; left blank, confkit makes up one nobody can guess."""
 
-    code = StringField("Code (leave blank for a made-up one)")
+    code = StringField(_l("Code (leave blank for a made-up one)"))
     max_uses = IntegerField(
-        "How many people may use it",
+        _l("How many people may use it"),
         default=1,
-        validators=[InputRequired(REQUIRED), NumberRange(min=1, message="must be at least 1")],
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, message=_l("must be at least 1"))],
     )
     category = SelectField(
-        "Category it registers people in",
+        _l("Category it registers people in"),
         choices=[
-            SelectChoice("", "The one they choose"),
-            *(SelectChoice(c.value, _category_label(c)) for c in RegistrationCategory),
+            SelectChoice("", _l("The one they choose")),
+            *(SelectChoice(c.value, LABELS[c]) for c in RegistrationCategory),
         ],
         validate_choice=False,
     )

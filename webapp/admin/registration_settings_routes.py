@@ -7,10 +7,11 @@ from collections.abc import Sequence
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
 
 from confkit.errors import ValidationError
 from confkit.models import Event, RegistrationQuestion
-from confkit.schedule import event_zone, zone_label
+from confkit.schedule import event_zone
 from confkit.services.registration_settings import (
     add_invitation_code,
     add_question,
@@ -58,10 +59,15 @@ def registration_settings(slug: str) -> ResponseReturnValue:
     except ValidationError as error:
         problems = show_problems(form, error.problems, fields=SETTINGS_FIELDS)
         return _settings_page(event, form, problems, status=400)
-    flash("The registration settings are saved.")
+    flash(gettext("The registration settings are saved."))
     if promoted:
-        people = "1 person" if len(promoted) == 1 else f"{len(promoted)} people"
-        flash(f"{people} from the waiting list got a seat and will be told by mail.")
+        flash(
+            ngettext(
+                "%(num)d person from the waiting list got a seat and will be told by mail.",
+                "%(num)d people from the waiting list got a seat and will be told by mail.",
+                len(promoted),
+            )
+        )
     return redirect(url_for(".registration_settings", slug=event.slug), 303)
 
 
@@ -116,7 +122,7 @@ def question_move(slug: str, question_id: int) -> ResponseReturnValue:
     question = _question_of(event, question_id)
     form = MoveForm()
     if not form.validate():
-        problems = form_problems(form) or ["That button does not move anything."]
+        problems = form_problems(form) or [gettext("That button does not move anything.")]
         return _questions_page(event, QuestionForm(formdata=None), problems, status=400)
     move_question(get_db(), question, by=form.by.data or 0)
     return redirect(url_for(".questions", slug=event.slug), 303)
@@ -129,7 +135,7 @@ def question_remove(slug: str, question_id: int) -> ResponseReturnValue:
     question = _question_of(event, question_id)
     form = RemoveForm()
     if not form.validate():
-        return _questions_page(event, QuestionForm(formdata=None), [STALE_FORM], status=400)
+        return _questions_page(event, QuestionForm(formdata=None), [str(STALE_FORM)], status=400)
     try:
         remove_question(get_db(), question)
     except ValidationError as error:
@@ -151,7 +157,7 @@ def invitation_codes(slug: str) -> ResponseReturnValue:
         added = add_invitation_code(get_db(), event, **form.code_fields())
     except ValidationError as error:
         return _codes_page(event, form, show_problems(form, error.problems), status=400)
-    flash(f"Invitation code {added.code} added.")
+    flash(gettext("Invitation code %(code)s added.", code=added.code))
     return redirect(url_for(".invitation_codes", slug=event.slug), 303)
 
 
@@ -175,7 +181,6 @@ def _settings_page(
         form=form,
         problems=problems,
         seats=seat_count(get_db(), event),
-        zone=zone_label(event),
     )
     return page, status
 

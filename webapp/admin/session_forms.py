@@ -7,11 +7,12 @@ turns them into instants, refusing a time the clocks skip.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     HiddenField,
@@ -37,6 +38,8 @@ from confkit.models import (
     SessionStatus,
     Visibility,
 )
+from webapp.forms import AppForm
+from webapp.labels import LABELS
 
 # The services' names for the fields these forms call otherwise.
 SESSION_FIELD_NAMES: Final = {"starts_at": "start_time", "ends_at": "end_time"}
@@ -50,21 +53,21 @@ def optional_id(value: object) -> int | None:
     return int(str(value))
 
 
-def _labelled(values: Iterable[str]) -> list[SelectChoice]:
-    return [SelectChoice(value, value.replace("_", " ").capitalize()) for value in values]
+def _labelled(values: Iterable[enum.Enum]) -> list[SelectChoice]:
+    return [SelectChoice(value.value, LABELS[value]) for value in values]
 
 
-class SessionTimesForm(FlaskForm):
+class SessionTimesForm(AppForm):
     """A day and a start and end time in the event's zone, and a room."""
 
-    day = DateField("Day", validators=[InputRequired()])
-    start_time = TimeField("Start", validators=[InputRequired()])
-    end_time = TimeField("End", validators=[InputRequired()])
-    room = SelectField("Room", coerce=optional_id, validate_choice=False)
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    start_time = TimeField(_l("Start"), validators=[InputRequired()])
+    end_time = TimeField(_l("End"), validators=[InputRequired()])
+    room = SelectField(_l("Room"), coerce=optional_id, validate_choice=False)
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.room.choices = [SelectChoice(NO_CHOICE, "No room")] + [
+        self.room.choices = [SelectChoice(NO_CHOICE, _l("No room"))] + [
             SelectChoice(room.id, f"{room.name} ({room.capacity})" if room.capacity else room.name)
             for room in event.rooms
         ]
@@ -98,30 +101,32 @@ def times_data(programme_session: ProgrammeSession, zone_name: str) -> dict[str,
 class SessionForm(SessionTimesForm):
     """Everything an organiser sets on a session."""
 
-    kind = SelectField("Kind", choices=_labelled(SessionKind), default=SessionKind.TALK.value)
-    title = StringField("Title", validators=[InputRequired()])
-    abstract = TextAreaField("Abstract")
-    track = SelectField("Track", coerce=optional_id, validate_choice=False)
-    language = StringField("Language (e.g. en, az)")
+    kind = SelectField(_l("Kind"), choices=_labelled(SessionKind), default=SessionKind.TALK.value)
+    title = StringField(_l("Title"), validators=[InputRequired()])
+    abstract = TextAreaField(_l("Abstract"))
+    track = SelectField(_l("Track"), coerce=optional_id, validate_choice=False)
+    language = StringField(_l("Language (e.g. en, az)"))
     status = SelectField(
-        "Status", choices=_labelled(SessionStatus), default=SessionStatus.SCHEDULED.value
+        _l("Status"), choices=_labelled(SessionStatus), default=SessionStatus.SCHEDULED.value
     )
     visibility = SelectField(
-        "Visibility",
+        _l("Visibility"),
         choices=[
-            SelectChoice(Visibility.PUBLIC.value, "Public"),
-            SelectChoice(Visibility.CLOSED.value, "Closed (not in the public programme)"),
+            SelectChoice(Visibility.PUBLIC.value, _l("Public")),
+            SelectChoice(Visibility.CLOSED.value, _l("Closed (not in the public programme)")),
         ],
         default=Visibility.PUBLIC.value,
     )
-    signup_capacity = IntegerField("Sign-up capacity", validators=[Optional(), NumberRange(min=0)])
+    signup_capacity = IntegerField(
+        _l("Sign-up capacity"), validators=[Optional(), NumberRange(min=0)]
+    )
     expected_audience = IntegerField(
-        "Expected audience", validators=[Optional(), NumberRange(min=0)]
+        _l("Expected audience"), validators=[Optional(), NumberRange(min=0)]
     )
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, event=event, **kwargs)
-        self.track.choices = [SelectChoice(NO_CHOICE, "No track")] + [
+        self.track.choices = [SelectChoice(NO_CHOICE, _l("No track"))] + [
             SelectChoice(track.id, track.name) for track in event.tracks
         ]
 
@@ -171,23 +176,23 @@ class MoveForm(SessionTimesForm):
             return default
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(AppForm):
     """A button that changes something: only its CSRF token is sent."""
 
 
-class RoleForm(FlaskForm):
+class RoleForm(AppForm):
     """A person, their role in the session, and which of their positions to show."""
 
-    person = SelectField("Person", coerce=optional_id, validate_choice=False)
-    role = SelectField("Role", choices=_labelled(RoleKind))
-    affiliation = SelectField("Shown as", coerce=optional_id, validate_choice=False)
+    person = SelectField(_l("Person"), coerce=optional_id, validate_choice=False)
+    role = SelectField(_l("Role"), choices=_labelled(RoleKind))
+    affiliation = SelectField(_l("Shown as"), coerce=optional_id, validate_choice=False)
 
     def __init__(self, *args: Any, people: Sequence[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.person.choices = [SelectChoice(NO_CHOICE, "Choose a person")] + [
+        self.person.choices = [SelectChoice(NO_CHOICE, _l("Choose a person"))] + [
             SelectChoice(person.id, person_label(person)) for person in people
         ]
-        self.affiliation.choices = [SelectChoice(NO_CHOICE, "No position")] + [
+        self.affiliation.choices = [SelectChoice(NO_CHOICE, _l("No position"))] + [
             SelectChoice(affiliation.id, f"{person.name}: {affiliation.label}")
             for person in people
             for affiliation in person.affiliations
@@ -195,7 +200,7 @@ class RoleForm(FlaskForm):
 
     def validate_person(self, field: SelectField) -> None:
         if field.data is None:
-            raise ValidationError("Choose a person.")
+            raise ValidationError(_l("Choose a person."))
 
 
 def person_label(person: Person) -> str:
@@ -204,7 +209,7 @@ def person_label(person: Person) -> str:
     return f"{label} ({person.honorific})" if person.honorific else label
 
 
-class ReorderForm(FlaskForm):
+class ReorderForm(AppForm):
     """Every role of the session, in the order wanted."""
 
     roles = SelectMultipleField(coerce=int, validate_choice=False)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
@@ -30,7 +31,7 @@ from confkit.services.programme import (
     update_session,
 )
 from webapp.admin import bp
-from webapp.admin.form_errors import place_problems, show_clashes
+from webapp.admin.form_errors import clash_message, place_problems, show_clashes
 from webapp.admin.registration_routes import event_for_organiser
 from webapp.admin.session_forms import (
     SESSION_FIELD_NAMES,
@@ -80,7 +81,7 @@ def new_session(slug: str) -> ResponseReturnValue:
         except (ValidationError, ConflictError) as error:
             _show_error(form, error)
         else:
-            return _saved(event, result, "Session added.")
+            return _saved(event, result, gettext("Session added."))
     page = render_template("admin/programme/new_session.html", event=event, form=form)
     return page, 400
 
@@ -103,20 +104,21 @@ def edit_session(slug: str, session_uuid: str) -> ResponseReturnValue:
         except (ValidationError, ConflictError) as error:
             _show_error(form, error)
         else:
-            return _saved(event, result, "Session saved.")
+            return _saved(event, result, gettext("Session saved."))
     return _session_page(event, programme_session, form=form, status=400)
 
 
 @bp.post("/events/<slug>/sessions/<session_uuid>/cancel")
 def cancel(slug: str, session_uuid: str) -> ResponseReturnValue:
     """Cancel the session: it stays in the programme and its feeds, marked cancelled."""
-    return _status_button(slug, session_uuid, cancel_session, "Session cancelled.")
+    return _status_button(slug, session_uuid, cancel_session, gettext("Session cancelled."))
 
 
 @bp.post("/events/<slug>/sessions/<session_uuid>/uncancel")
 def uncancel(slug: str, session_uuid: str) -> ResponseReturnValue:
     """Put the cancelled session back on the programme, if its room and people are free."""
-    return _status_button(slug, session_uuid, uncancel_session, "Session back on the programme.")
+    done = gettext("Session back on the programme.")
+    return _status_button(slug, session_uuid, uncancel_session, done)
 
 
 @bp.post("/events/<slug>/sessions/<session_uuid>/people")
@@ -139,7 +141,7 @@ def add_person_to_session(slug: str, session_uuid: str) -> ResponseReturnValue:
         except ConflictError as error:
             show_clashes(form, error.clashes, room_field=None, person_field="person")
         else:
-            flash("Person added.", "done")
+            flash(gettext("Person added."), "done")
             return _back_to(event, programme_session)
     return _session_page(event, programme_session, role_form=form, status=400)
 
@@ -154,7 +156,7 @@ def remove_person_from_session(slug: str, session_uuid: str, role_id: int) -> Re
     if not form.validate():
         return _session_page(event, programme_session, people_form=form, status=400)
     remove_role(get_db(), session_role)
-    flash(f"{session_role.person.display_name} removed.", "done")
+    flash(gettext("%(name)s removed.", name=session_role.person.display_name), "done")
     return _back_to(event, programme_session)
 
 
@@ -186,7 +188,7 @@ def _status_button(
         except ValidationError as error:
             form.form_errors.extend(str(p) for p in error.problems)
         except ConflictError as error:
-            form.form_errors.extend(f"Clash: {clash}" for clash in error.clashes)
+            form.form_errors.extend(clash_message(clash) for clash in error.clashes)
         else:
             flash(done, "done")
             return _back_to(event, programme_session)

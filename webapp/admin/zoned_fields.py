@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from wtforms import DateTimeLocalField, Form
 from wtforms.validators import StopValidation
 
@@ -33,7 +34,9 @@ class ZonedDateTimeField(DateTimeLocalField):
             try:
                 self.data = local_instant(self.data, self.zone)
             except NonexistentLocalTime as error:
-                raise StopValidation(f"{error}; choose another time.") from None
+                raise StopValidation(
+                    gettext("%(problem)s; choose another time.", problem=str(error))
+                ) from None
 
     def _value(self) -> str:
         if self.raw_data:

@@ -9,13 +9,14 @@ CSRF token).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from babel import Locale
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -47,6 +48,7 @@ from confkit.services.people import OrganisationChoice
 from confkit.services.registration_settings import public_categories
 from confkit.services.signup import NewOrganisation, SignupDetails
 from webapp.forms import AppForm
+from webapp.i18n import DEFAULT_LOCALE, alphabetical_key, current_locale
 from webapp.labels import LABELS, label
 
 NEW_ORGANISATION = "new"
@@ -55,6 +57,7 @@ ORGANISATION_KIND_LABELS = {kind: LABELS[kind] for kind in OrganisationKind}
 # reaches the signature check.
 TICKET_PAYLOAD = re.compile(r"^[\x20-\x7e]{1,200}$")
 _NONE = SelectChoice("", "—")
+# Latin letters with no decomposition, and the plain letter they sort with.
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -244,19 +247,21 @@ def delegation_choices(delegations: Iterable[Delegation]) -> list[SelectChoice]:
     return [SelectChoice(str(d.id), d.name) for d in ordered]
 
 
-@cache
 def country_choices() -> tuple[SelectChoice, ...]:
-    """ISO 3166-1 countries by name, from the table the tz database ships."""
+    """ISO 3166-1 countries by name in the request's language, in its alphabetical order."""
+    return _country_choices(current_locale() if has_request_context() else DEFAULT_LOCALE)
+
+
+@cache
+def _country_choices(locale: str) -> tuple[SelectChoice, ...]:
+    # English keeps the names of the table the tz database ships; other languages take
+    # Babel's (CLDR's) names, and the table's where CLDR has none.
     table = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text("utf-8")
     rows = (line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
-    return tuple(
-        SelectChoice(code, name) for code, name, *_ in sorted(rows, key=lambda r: _sort_key(r[1]))
-    )
-
-
-def _sort_key(name: str) -> str:
-    # "Åland Islands" among the A's, not after Z.
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    local_names = Locale.parse(locale).territories if locale != DEFAULT_LOCALE else {}
+    named = ((code, local_names.get(code, name)) for code, name, *_ in rows)
+    in_order = sorted(named, key=lambda choice: alphabetical_key(choice[1], locale))
+    return tuple(SelectChoice(code, name) for code, name in in_order)
 
 
 class ActionForm(AppForm):

@@ -57,5 +57,5 @@ def test_other_wtforms_messages_come_from_its_catalogue_read_once(app: Flask) ->
             form.validate()
             errors.append(form.code.errors)
 
-    assert errors == [["Значение не должно превышать 3 символов."]] * 3
+    assert errors == [["Значение не должно содержать более 3 символов."]] * 3
     assert forms._wtforms_catalogue.cache_info().misses == 1

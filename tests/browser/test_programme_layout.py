@@ -119,6 +119,12 @@ def test_the_desktop_timetable_puts_parallel_sessions_side_by_side_and_lunch_acr
     assert lunch["left"] <= room_a["left"]
     assert lunch["right"] >= room_b["right"]
     assert lunch["top"] >= max(room_a["bottom"], room_b["bottom"])
+    # The languages sit at the right end of the header's first line, beside the site's name.
+    site, languages, bar = boxes(visitor, ".site-nav", ".language-switcher", ".site-bar")
+    assert abs(languages["right"] - bar["right"]) < 16 + TOLERANCE  # the bar's inner gap
+    assert languages["left"] > site["right"]
+    assert languages["top"] < site["bottom"]
+    assert site["top"] < languages["bottom"]
     photograph(visitor, artefacts, "desktop")
 
 

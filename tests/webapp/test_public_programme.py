@@ -228,6 +228,27 @@ def test_the_stylesheet_lays_out_the_grid_and_the_printed_programme(client) -> N
     assert "color: #000; background: #fff" in printed
 
 
+def test_the_language_switcher_is_a_compact_menu_that_marks_the_current_language(
+    client, programme
+) -> None:
+    markup = text_of(page(client, SCHEDULE + "?lang=az"))
+    response = client.get("/static/confkit.css")
+    css = response.get_data(as_text=True)
+    response.close()
+
+    bar = markup[markup.index('<div class="site-bar">') : markup.index('class="event-nav"')]
+    assert 'class="site-nav"' in bar
+    assert 'class="language-switcher"' in bar
+    assert 'hreflang="az" lang="az" aria-current="true">Azərbaycanca</a>' in bar
+    assert bar.count("aria-current") == 1
+    # Not by colour alone: the current language is bold and underlined with a bar.
+    rule = re.search(r"\.language-switcher a\[aria-current\] \{([^}]*)\}", css)
+    assert rule is not None
+    assert "font-weight: 600" in rule.group(1)
+    assert "border-bottom: 3px solid" in rule.group(1)
+    assert re.search(r"\.language-switcher ul \{[^}]*display: flex[^}]*list-style: none", css)
+
+
 def test_the_session_page_lists_the_rest_of_its_track(client, db, programme) -> None:
     services.cancel_session(db, programme["grid"])
     pipelines = programme["pipelines"]

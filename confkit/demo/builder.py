@@ -8,7 +8,7 @@ check (clashes, zones, capacities, unique slugs) also holds for the demo.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -34,6 +34,7 @@ from confkit.models import (
     Venue,
     Visibility,
 )
+from confkit.services.content_translations import set_event_translation, set_session_translation
 
 # Fixed forever: session UUIDs are iCal UIDs and frab guids that calendars keep, so the demo's
 # sessions get the same UUID on every machine and every load.
@@ -43,6 +44,9 @@ FICTIONAL_PANELLIST_BIO = "Fictional panellist for the demo."
 FICTIONAL_MODERATOR_BIO = "Fictional moderator for the demo."
 FICTIONAL_SPEAKER_BIO = "Fictional speaker for the demo."
 FICTIONAL_ATTENDEE_BIO = "Fictional attendee for the demo."
+
+# Content in other languages: language code -> field ("name", "title", ...) -> text.
+Texts = Mapping[str, Mapping[str, str]]
 
 
 def demo_session_uuid(event_slug: str, key: str) -> uuid.UUID:
@@ -250,6 +254,30 @@ class DemoBuilder:
                 )
             added.append(result.session)
         return added
+
+    def translate(
+        self, event: Event, texts: Texts, sessions: Mapping[ProgrammeSession, Texts]
+    ) -> None:
+        """Set the event's name and description, and each session's title and abstract, in
+        the languages ``texts`` and ``sessions`` give."""
+        for language, fields in texts.items():
+            set_event_translation(
+                self.db,
+                event,
+                language,
+                name=fields.get("name", ""),
+                description=fields.get("description", ""),
+                now=self.now,
+            )
+        for programme_session, session_texts in sessions.items():
+            for language, fields in session_texts.items():
+                set_session_translation(
+                    self.db,
+                    programme_session,
+                    language,
+                    title=fields.get("title", ""),
+                    abstract=fields.get("abstract", ""),
+                )
 
     def add_registrations(
         self,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import services
+from confkit.demo import pfp30_translations as translations
 from confkit.demo.builder import (
     FICTIONAL_ATTENDEE_BIO,
     FICTIONAL_MODERATOR_BIO,
@@ -38,7 +39,6 @@ from confkit.models import (
     SessionKind,
     Visibility,
 )
-from confkit.services.content_translations import set_event_translation, set_session_translation
 
 SLUG = "pfp30-baku"
 TIMEZONE = "Asia/Baku"
@@ -887,35 +887,12 @@ SESSIONS = (
 )
 
 
-# The event's name and a few session titles in the interface's other languages, so that the
-# language switcher shows translated content; the rest falls back to the English original.
-NAME_TRANSLATIONS = {
-    "az": "Azərbaycan və NATO: Sülh Naminə Tərəfdaşlığın 30 ili",
-    "ru": "Азербайджан и НАТО: 30 лет «Партнёрства ради мира»",
-}
+# The event's name and the sessions' titles in the interface's other languages (the texts
+# themselves are in confkit.demo.pfp30_translations).
+NAME_TRANSLATIONS = {language: texts["name"] for language, texts in translations.EVENT.items()}
 TITLE_TRANSLATIONS = {
-    "registration": {
-        "az": "Qeydiyyat və qarşılama qəhvəsi",
-        "ru": "Регистрация и приветственный кофе",
-    },
-    "opening": {
-        "az": "Açılış plenar iclası: Sülh Naminə Tərəfdaşlığın 30 ili",
-        "ru": "Открытие, пленарное заседание: 30 лет «Партнёрства ради мира»",
-    },
-    "panel-partnership": {
-        "az": "Otuz illik tərəfdaşlıq: tarix, bugünkü vəziyyət və gələcək perspektivlər",
-        "ru": "Тридцать лет партнёрства: история, нынешнее состояние и перспективы",
-    },
-    "lunch": {"az": "Nahar", "ru": "Обед"},
-    "panel-peacekeeping": {
-        "az": "Azərbaycanın NATO-nun rəhbərlik etdiyi sülhməramlı əməliyyatlara töhfələri",
-        "ru": "Вклад Азербайджана в миротворческие операции под руководством НАТО",
-    },
-    "panel-energy-security": {
-        "az": "Avropa regionunda enerji təhlükəsizliyi",
-        "ru": "Энергетическая безопасность в европейском регионе",
-    },
-    "coffee": {"az": "Qəhvə fasiləsi", "ru": "Кофе-брейк"},
+    key: {language: texts["title"] for language, texts in by_language.items()}
+    for key, by_language in translations.SESSIONS.items()
 }
 
 
@@ -954,10 +931,13 @@ def load_pfp30(db: DbSession, *, now: datetime) -> Event:
         organisation=builder.organisations[NATO.key],
     )
     sessions = builder.add_sessions(event, SESSIONS)
-    for language, name in NAME_TRANSLATIONS.items():
-        set_event_translation(db, event, language, name=name, now=now)
-    for spec, programme_session in zip(SESSIONS, sessions, strict=True):
-        for language, title in TITLE_TRANSLATIONS.get(spec.key, {}).items():
-            set_session_translation(db, programme_session, language, title=title)
+    builder.translate(
+        event,
+        translations.EVENT,
+        {
+            programme_session: translations.SESSIONS[spec.key]
+            for spec, programme_session in zip(SESSIONS, sessions, strict=True)
+        },
+    )
     builder.add_registrations(event, REGISTRATIONS, first_registered_at=REGISTRATIONS_FROM)
     return event

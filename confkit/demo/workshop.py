@@ -26,6 +26,7 @@ from confkit.demo.builder import (
     RegistrationSpec,
     RoleSpec,
     SessionSpec,
+    Texts,
     existing_event,
 )
 from confkit.models import (
@@ -297,6 +298,123 @@ def sessions_on(day: date) -> tuple[SessionSpec, ...]:
     )
 
 
+NAME = "Baku Energy Security Workshop (fictional)"
+
+# The workshop's content in the interface's other languages.
+TRANSLATIONS: Final[Texts] = {
+    "az": {
+        "name": "Bakı Enerji Təhlükəsizliyi Seminarı (uydurma)",
+        "description": """\
+confkit demosu üçün uydurulmuş birgünlük seminar: «Azərbaycan və NATO: Sülh Naminə \
+Tərəfdaşlığın 30 ili» Bakı konfransının davamı kimi düşünülüb. Seminar, onun proqramı, \
+məruzəçiləri və onların təşkilatları tamamilə uydurmadır.
+
+Enerji bazarları və kritik infrastruktur üzrə ekspertlər iki paralel zalda Avropa regionunun \
+enerji təchizatının təhlükəsizliyini müzakirə edir, həmçinin iştirakçıların qabaqcadan yazıldığı \
+12 yerlik praktiki masaüstü təlim keçirirlər.
+
+Qeydiyyat 30 iştirakçı üçün açıqdır; yerlər dolduqdan sonra yeni qeydiyyatlar gözləmə \
+siyahısına düşür.
+""",
+    },
+    "ru": {
+        "name": "Бакинский семинар по энергетической безопасности (вымышленный)",
+        "description": """\
+Вымышленный однодневный семинар, придуманный для демонстрации confkit как продолжение \
+бакинской конференции «Азербайджан и НАТО: 30 лет „Партнёрства ради мира“». Семинар, его \
+программа, докладчики и их организации — вымышленные.
+
+Эксперты по энергетическим рынкам и критической инфраструктуре в двух параллельных залах \
+обсуждают безопасность энергоснабжения европейского региона и проводят практическое настольное \
+учение на 12 мест, на которое участники записываются заранее.
+
+Регистрация открыта для 30 участников; когда места закончатся, новые заявки попадают в лист \
+ожидания.
+""",
+    },
+}
+SESSION_TRANSLATIONS: Final[dict[str, Texts]] = {
+    "registration": {
+        "az": {"title": "Qeydiyyat və qəhvə"},
+        "ru": {"title": "Регистрация и кофе"},
+    },
+    "keynote": {
+        "az": {
+            "title": "Əsas məruzə: Avropa regionunda enerji təhlükəsizliyi",
+            "abstract": "Avropa regionunun enerji təchizatı harada və nə səbəbdən həssasdır.",
+        },
+        "ru": {
+            "title": "Основной доклад: энергетическая безопасность в европейском регионе",
+            "abstract": "Где энергоснабжение европейского региона уязвимо и почему.",
+        },
+    },
+    "panel-supply-routes": {
+        "az": {
+            "title": "Xəzər enerjisinin Avropaya çatdırılma marşrutları",
+            "abstract": "Xəzər enerjisini qərbə daşıyan boru kəmərləri, limanlar və müqavilələr.",
+        },
+        "ru": {
+            "title": "Каспийские маршруты поставок в Европу",
+            "abstract": (
+                "Трубопроводы, порты и контракты, по которым каспийские энергоресурсы идут на "
+                "запад."
+            ),
+        },
+    },
+    "talk-offshore-protection": {
+        "az": {
+            "title": "Dəniz platformalarının və boru kəmərlərinin mühafizəsi",
+            "abstract": (
+                "Dəniz obyektlərinə qarşı fiziki və kibertəhdidlər, operatorların onlara cavabı."
+            ),
+        },
+        "ru": {
+            "title": "Защита морских платформ и трубопроводов",
+            "abstract": "Физические и киберугрозы морским объектам и ответ операторов на них.",
+        },
+    },
+    "lunch": {"az": {"title": "Nahar"}, "ru": {"title": "Обед"}},
+    "panel-grid-stability": {
+        "az": {
+            "title": "Bərpa olunan enerji, sistemlərarası əlaqələr və şəbəkənin dayanıqlığı",
+            "abstract": (
+                "Yeni sistemlərarası xətlər və bərpa olunan enerji gücləri etibarlı şəbəkə üçün "
+                "nə deməkdir."
+            ),
+        },
+        "ru": {
+            "title": "Возобновляемая энергетика, межсистемные связи и устойчивость энергосети",
+            "abstract": (
+                "Что новые межсистемные линии и возобновляемые мощности означают для надёжности "
+                "энергосети."
+            ),
+        },
+    },
+    "hands-on-tabletop": {
+        "az": {
+            "title": "Praktiki məşğələ: enerji terminalında kiberinsident üzrə masaüstü təlim",
+            "abstract": (
+                "Kiçik komandalar modelləşdirilmiş kiberinsident boyunca operator, tənzimləyici "
+                "orqan və insidentlərə cavab qrupu rollarını oynayır. İştirakçıların sayı "
+                f"{HANDS_ON_SEATS} nəfərlə məhdudlaşır: yer üçün qabaqcadan yazılın."
+            ),
+        },
+        "ru": {
+            "title": "Практикум: настольное учение по киберинциденту на энергетическом терминале",
+            "abstract": (
+                "Небольшие команды в ролях оператора, регулятора и группы реагирования на "
+                "инциденты проходят через смоделированный киберинцидент. Не более "
+                f"{HANDS_ON_SEATS} участников: запишитесь заранее, чтобы занять место."
+            ),
+        },
+    },
+    "closing": {
+        "az": {"title": "Yekun müzakirə: günün nəticələri"},
+        "ru": {"title": "Заключительная дискуссия: итоги дня"},
+    },
+}
+
+
 def load_workshop(db: DbSession, *, today: date, now: datetime) -> Event:
     """Load the workshop, ``DAYS_AHEAD`` days after ``today`` and open for registration from
     ``now``. If it is already there, loading again the same day changes nothing; on a later day
@@ -311,7 +429,7 @@ def load_workshop(db: DbSession, *, today: date, now: datetime) -> Event:
     event = services.create_event(
         db,
         slug=SLUG,
-        name="Baku Energy Security Workshop (fictional)",
+        name=NAME,
         timezone=TIMEZONE,
         starts_on=day,
         ends_on=day,
@@ -331,7 +449,16 @@ def load_workshop(db: DbSession, *, today: date, now: datetime) -> Event:
         services.add_track(db, event, slug=slug, name=name, description=description, now=now)
     builder.add_organisations(ORGANISATIONS)
     builder.add_people(PEOPLE)
-    builder.add_sessions(event, sessions_on(day))
+    specs = sessions_on(day)
+    sessions = builder.add_sessions(event, specs)
+    builder.translate(
+        event,
+        TRANSLATIONS,
+        {
+            programme_session: SESSION_TRANSLATIONS[spec.key]
+            for spec, programme_session in zip(specs, sessions, strict=True)
+        },
+    )
     builder.add_registrations(event, REGISTRATIONS)
     _add_registration_settings(db, event, now)
     return event

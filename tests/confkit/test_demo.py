@@ -523,7 +523,7 @@ def test_the_conference_was_registered_for_before_its_registration_closed(pfp30:
     )
 
 
-def test_pfp30_has_its_name_and_some_titles_in_azerbaijani_and_russian(pfp30: Event) -> None:
+def test_pfp30_has_its_name_and_titles_in_azerbaijani_and_russian(pfp30: Event) -> None:
     titles = {s.title: s for s in pfp30.sessions}
     energy = titles["Energy security in the European region"]
 
@@ -531,6 +531,41 @@ def test_pfp30_has_its_name_and_some_titles_in_azerbaijani_and_russian(pfp30: Ev
     assert translated(pfp30, "name", "ru") == pfp30_specs.NAME_TRANSLATIONS["ru"]
     assert translated(energy, "title", "az") == "Avropa regionunda enerji təhlükəsizliyi"
     assert translated(energy, "title", "ru") == "Энергетическая безопасность в европейском регионе"
-    assert translated(energy, "abstract", "ru") == energy.abstract
-    translated_keys = set(pfp30_specs.TITLE_TRANSLATIONS)
-    assert translated_keys <= {spec.key for spec in pfp30_specs.SESSIONS}
+    assert translated(energy, "abstract", "ru") == (
+        "Роль Азербайджана в обеспечении энергетической безопасности европейского региона."
+    )
+    assert set(pfp30_specs.TITLE_TRANSLATIONS) == {spec.key for spec in pfp30_specs.SESSIONS}
+
+
+CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+AZERBAIJANI_LETTERS = re.compile(r"[əğıöşçü]", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("slug", ["pfp30-baku", "baku-energy-security-workshop"])
+@pytest.mark.parametrize("language", ["az", "ru"])
+def test_every_demo_event_and_session_is_translated(
+    demo: dict[str, Event], slug: str, language: str
+) -> None:
+    event = demo[slug]
+    texts: list[tuple[str, str, str]] = [
+        (event.name, "name", event.translations[language]["name"]),
+        (event.description, "description", event.translations[language]["description"]),
+    ]
+    for programme_session in event.sessions:
+        own = programme_session.translations[language]
+        texts.append((programme_session.title, "title", own["title"]))
+        # An abstract where the session has one, and none made up where it has not.
+        assert ("abstract" in own) == bool(programme_session.abstract), programme_session.title
+        if programme_session.abstract:
+            texts.append((programme_session.abstract, "abstract", own["abstract"]))
+
+    for original, field, text in texts:
+        assert text != original, f"{field} {original!r} is left in English"
+        # Dates, years and numbers of seats survive translation.
+        assert set(re.findall(r"\d+", original)) <= set(re.findall(r"\d+", text)), text
+        if language == "ru":
+            assert CYRILLIC.search(text), f"{field} {text!r} is not Russian"
+    if language == "az":
+        # The translations read as Azerbaijani: its own letters appear in every longer text.
+        longer = [text for _, _, text in texts if len(text.split()) > 3]
+        assert all(AZERBAIJANI_LETTERS.search(text) for text in longer), longer

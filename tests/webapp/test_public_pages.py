@@ -125,7 +125,7 @@ def test_the_schedule_shows_times_in_the_event_zone(client, event, make_room, ma
 
     assert "Times are Baku time (Asia/Baku, UTC+04:00)." in text
     assert "Tuesday 26 November 2024" in text
-    assert "<h3>Plenary Hall</h3>" in text
+    assert '<strong class="room-name">Plenary Hall</strong>' in text
     assert (
         '<time datetime="2024-11-26T09:00:00+04:00">09:00</time>–'
         '<time datetime="2024-11-26T10:00:00+04:00">10:00</time>'

@@ -1,5 +1,6 @@
-"""The programme page: filters by track, kind and language without JavaScript, the day x room
-timetable, cancelled sessions, and the same session page's links to the rest of its track."""
+"""The programme page: filters by track, kind and language without JavaScript, each day's
+sessions in time order placed in a day x room timetable, cancelled sessions, and the same session
+page's links to the rest of its track."""
 
 from __future__ import annotations
 
@@ -117,29 +118,86 @@ def test_several_bad_filters_are_all_named(client, programme) -> None:
     assert "held in 'fr'" in text
 
 
-def test_the_timetable_places_sessions_by_time_and_room(client, programme) -> None:
-    markup = text_of(page(client, SCHEDULE))
-
-    # Two rooms and the sessions without one; times 09:00, 10:00, 11:00, 11:30 make three rows.
-    assert '<div class="day-grid" style="--rooms: 3; --rows: 3">' in markup
-    assert "<h3>Plenary Hall</h3>" in markup
-    assert "<h3>Side Room</h3>" in markup
-    assert "<h3>No room</h3>" in markup
-
-    placements = {
-        title: style
-        for style, title in re.findall(
-            r'<li class="slot[^"]*" style="([^"]*)">.*?/sessions/[0-9a-f-]+">([^<]*)</a>', markup
+def placements(markup: str) -> dict[str, str]:
+    """Each session's class and placement (its CSS custom properties), by title."""
+    return {
+        title: f"{classes} | {style}"
+        for classes, style, title in re.findall(
+            r'<li class="(slot[^"]*)" style="([^"]*)">.*?/sessions/[0-9a-f-]+">([^<]*)</a>',
+            markup,
         )
     }
 
-    def placement(title: str) -> str:
-        return placements[title]
 
-    assert placement("Opening") == "--row-start: 1; --row-end: 2; --lane: 1"
-    assert placement("The grid") == "--row-start: 2; --row-end: 3; --lane: 1"
-    assert placement("Pipelines") == "--row-start: 1; --row-end: 3; --lane: 1"
-    assert placement("Coffee") == "--row-start: 3; --row-end: 4; --lane: 1"
+def test_the_day_is_one_list_in_time_order_then_room_order(client, programme) -> None:
+    markup = text_of(page(client, SCHEDULE))
+
+    # Opening and Pipelines both start at 09:00: the Plenary Hall comes first.
+    assert titles(markup) == ["Opening", "Pipelines", "The grid", "Coffee"]
+    day = markup[markup.index('<div class="timetable"') :]
+    assert day.count('<ol class="slots">') == 1
+    assert day.index("Side Room</strong>") < day.index('<ol class="slots">')
+
+
+def test_each_session_carries_its_rows_and_columns(client, programme) -> None:
+    markup = text_of(page(client, SCHEDULE))
+
+    # Two rooms of one lane each; times 09:00, 10:00, 11:00, 11:30 make three rows.
+    assert '<div class="timetable" style="--columns: 2; --rows: 3">' in markup
+    assert (
+        '<li class="room" style="--column-start: 1; --column-end: 2">'
+        ' <strong class="room-name">Plenary Hall</strong>'
+    ) in markup
+    assert (
+        '<li class="room" style="--column-start: 2; --column-end: 3">'
+        ' <strong class="room-name">Side Room</strong>'
+    ) in markup
+    assert placements(markup) == {
+        "Opening": "slot kind-plenary | "
+        "--row-start: 1; --row-end: 2; --column-start: 1; --column-end: 2",
+        "Pipelines": "slot kind-panel | "
+        "--row-start: 1; --row-end: 3; --column-start: 2; --column-end: 3",
+        "The grid": "slot kind-talk | "
+        "--row-start: 2; --row-end: 3; --column-start: 1; --column-end: 2",
+        # The coffee break overlaps no session: it crosses both rooms, and no column is added
+        # for sessions without a room.
+        "Coffee": "slot kind-break spans | "
+        "--row-start: 3; --row-end: 4; --column-start: 1; --column-end: 3",
+    }
+    assert "No room" not in markup
+
+
+def test_a_roomless_session_beside_a_room_gets_a_no_room_column(
+    client, programme, make_session
+) -> None:
+    event = programme["coffee"].event
+    make_session(event, title="Press briefing", kind="meeting",
+                 starts_at=baku(26, 10), ends_at=baku(26, 10, 30))  # fmt: skip
+
+    markup = text_of(page(client, SCHEDULE))
+
+    assert '<div class="timetable" style="--columns: 3; --rows: 4">' in markup
+    assert (
+        '<li class="room no-room" style="--column-start: 3; --column-end: 4">'
+        ' <strong class="room-name">No room</strong> </li>'
+    ) in markup
+    assert placements(markup)["Press briefing"] == (
+        "slot kind-meeting | --row-start: 2; --row-end: 3; --column-start: 3; --column-end: 4"
+    )
+    # The break still spans every column, the new one too.
+    assert placements(markup)["Coffee"] == (
+        "slot kind-break spans | --row-start: 4; --row-end: 5; --column-start: 1; --column-end: 4"
+    )
+    assert titles(markup) == ["Opening", "Pipelines", "The grid", "Press briefing", "Coffee"]
+
+
+def test_each_room_keeps_its_calendar_links(client, programme) -> None:
+    markup = text_of(page(client, SCHEDULE))
+
+    rooms = markup[markup.index('<ul class="rooms" aria-label="Rooms">') :]
+    rooms = rooms[: rooms.index("</ul>")]
+    assert 'href="webcal://localhost/events/pfp30-baku/rooms/hall.ics"' in rooms
+    assert 'href="http://localhost/events/pfp30-baku/rooms/side.ics" download' in rooms
 
 
 def test_a_cancelled_session_is_struck_through_and_named_cancelled(
@@ -160,12 +218,35 @@ def test_the_stylesheet_lays_out_the_grid_and_the_printed_programme(client) -> N
     response.close()
 
     wide = css[css.index("@media screen and (min-width: 64rem)") :]
+    assert "grid-template-columns: subgrid" in wide
     assert "grid-template-rows: subgrid" in wide
     assert "grid-row: var(--row-start) / var(--row-end)" in wide
+    assert "grid-column: var(--column-start) / var(--column-end)" in wide
     printed = css[css.index("@media print") :]
     assert ".site-header" in printed
     assert "display: none" in printed
     assert "color: #000; background: #fff" in printed
+
+
+def test_the_language_switcher_is_a_compact_menu_that_marks_the_current_language(
+    client, programme
+) -> None:
+    markup = text_of(page(client, SCHEDULE + "?lang=az"))
+    response = client.get("/static/confkit.css")
+    css = response.get_data(as_text=True)
+    response.close()
+
+    bar = markup[markup.index('<div class="site-bar">') : markup.index('class="event-nav"')]
+    assert 'class="site-nav"' in bar
+    assert 'class="language-switcher"' in bar
+    assert 'hreflang="az" lang="az" aria-current="true">Azərbaycanca</a>' in bar
+    assert bar.count("aria-current") == 1
+    # Not by colour alone: the current language is bold and underlined with a bar.
+    rule = re.search(r"\.language-switcher a\[aria-current\] \{([^}]*)\}", css)
+    assert rule is not None
+    assert "font-weight: 600" in rule.group(1)
+    assert "border-bottom: 3px solid" in rule.group(1)
+    assert re.search(r"\.language-switcher ul \{[^}]*display: flex[^}]*list-style: none", css)
 
 
 def test_the_session_page_lists_the_rest_of_its_track(client, db, programme) -> None:

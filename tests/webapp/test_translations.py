@@ -185,3 +185,13 @@ def test_a_form_error_reads_in_the_chosen_language(
 
     assert response.status_code == 400
     assert "Пожалуйста, проверьте форму" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/events/workshop/register", "/events/workshop/schedule"])
+def test_a_russian_date_closing_a_sentence_keeps_one_full_stop(
+    client: FlaskClient, event: Event, path: str
+) -> None:
+    words = re.sub(r"<[^>]*>", " ", client.get(f"{path}?lang=ru").get_data(as_text=True))
+
+    assert " г." in words
+    assert "г.." not in words

@@ -193,5 +193,5 @@ def test_a_russian_date_closing_a_sentence_keeps_one_full_stop(
 ) -> None:
     words = re.sub(r"<[^>]*>", " ", client.get(f"{path}?lang=ru").get_data(as_text=True))
 
-    assert " г." in words
+    assert re.search(r"\d\sг\.", words)  # Babel writes "2024 г." with a no-break space
     assert "г.." not in words

@@ -14,11 +14,12 @@ from typing import Final
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
+from confkit.i18n import LOCALES
 from confkit.models import Event, ProgrammeSession
 from confkit.services.checks import Problems
 
 # Languages every event may be translated into, besides the ones it declares.
-INTERFACE_LANGUAGES: Final = frozenset({"en", "az", "ru"})
+INTERFACE_LANGUAGES: Final = frozenset(LOCALES)
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 

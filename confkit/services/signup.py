@@ -25,6 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from confkit import clock
 from confkit.db import table_of
 from confkit.errors import ValidationError
+from confkit.i18n import DEFAULT_LOCALE, LOCALES
 from confkit.mail.compose import Notice
 from confkit.mail.notify import notify
 from confkit.models import (
@@ -113,6 +114,8 @@ class SignupDetails:
     answers: Mapping[str, Any] = field(default_factory=dict)
     consent: bool = False
     invitation_code: str | None = None
+    # The language of the form: the person's mails are written in it (confkit.i18n.LOCALES).
+    locale: str = DEFAULT_LOCALE
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,7 @@ def register(
     known_person = _person_by_email(db, email)
     existing = _registration_of(db, event, known_person)
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
-        _remind(db, existing, base_url, stamp)
+        _remind(db, existing, details.locale, base_url, stamp)
         return SignupOutcome(existing, created=False)
     try:
         # All or nothing: a refused invitation code or a lost race leaves no person,
@@ -183,7 +186,7 @@ def register(
         )
         if existing is not None or raced is None or raced.status is RegistrationStatus.CANCELLED:
             raise
-        _remind(db, raced, base_url, stamp)
+        _remind(db, raced, details.locale, base_url, stamp)
         return SignupOutcome(raced, created=False)
     _mail(db, registration, Notice.CONFIRM_REQUEST, base_url, stamp)
     db.flush()
@@ -220,6 +223,7 @@ def _store(
         "category": category,
         "status": RegistrationStatus.UNCONFIRMED,
         "answers": answers,
+        "locale": details.locale,
         "consent_given_at": stamp if details.consent else None,
         "confirm_by": stamp + CONFIRMATION_PERIOD,
         "confirmed_at": None,
@@ -292,6 +296,7 @@ def _store_new_person(
         "token": new_token(),
         "ticket_generation": 1,
         "answers": checked_answers(event.questions, details.answers),
+        "locale": details.locale,
         "consent_given_at": stamp if details.consent else None,
         "confirm_by": stamp + CONFIRMATION_PERIOD,
         "confirmed_at": None,
@@ -360,6 +365,8 @@ def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetim
     problems.collect(lambda: checked_answers(event.questions, details.answers))
     if event.consent_text and not details.consent:
         problems.add("consent", "is needed to register")
+    if details.locale not in LOCALES:
+        problems.add("locale", f"must be one of: {', '.join(LOCALES)}")
     if event.registration_mode is RegistrationMode.INVITATION:
         code = (details.invitation_code or "").strip()
         if not code:
@@ -498,14 +505,18 @@ def _affiliation(db: DbSession, person: Person, details: SignupDetails) -> Affil
     return add_affiliation(db, person, organisation, position_title=position)
 
 
-def _remind(db: DbSession, registration: Registration, base_url: str, stamp: datetime) -> None:
-    """Mail the owner of an address that was registered again; change nothing else, except
-    that an unconfirmed registration gets a fresh confirmation period."""
+def _remind(
+    db: DbSession, registration: Registration, locale: str, base_url: str, stamp: datetime
+) -> None:
+    """Mail the owner of an address that was registered again, in the language of the form
+    just sent (whoever sent it, the stored language stays); change nothing else, except that an
+    unconfirmed registration gets a fresh confirmation period."""
     if registration.status is RegistrationStatus.UNCONFIRMED:
         registration.confirm_by = stamp + CONFIRMATION_PERIOD
-        _mail(db, registration, Notice.CONFIRM_REQUEST, base_url, stamp)
+        notice = Notice.CONFIRM_REQUEST
     else:
-        _mail(db, registration, Notice.ALREADY_REGISTERED, base_url, stamp)
+        notice = Notice.ALREADY_REGISTERED
+    notify(db, registration, notice, base_url=base_url, now=stamp, locale=locale)
     assert registration.status in ACTIVE_STATUSES | {RegistrationStatus.REJECTED}
     db.flush()
 

@@ -123,8 +123,9 @@ class RegistrationForm(FlaskForm):
         if CONTROL_CHARACTERS.search(field.data or ""):
             raise FieldError(_l("contains a control character"))
 
-    def details(self) -> SignupDetails:
-        """What the person entered, as confkit's register takes it."""
+    def details(self, *, locale: str) -> SignupDetails:
+        """What the person entered, as confkit's register takes it; ``locale`` is the language
+        the form was shown in, for the person's mails."""
         chosen = self.organisation.data or ""
         new_name = self.organisation_name.data or ""
         new_organisation = None
@@ -147,6 +148,7 @@ class RegistrationForm(FlaskForm):
             answers=self.answers.data,
             consent=bool(self.consent.data),
             invitation_code=self.invitation_code.data,
+            locale=locale,
         )
 
     def show_problems(self, problems: Iterable[Problem]) -> list[str]:

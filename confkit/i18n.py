@@ -5,14 +5,14 @@ confkit has a message catalogue of its own, beside the web app's, in the gettext
 next to it (both ship with the package). English is the language of the sources, so it needs
 no catalogue. The commands are in ``confkit-babel.cfg``'s header:
 
-    pybabel extract -F confkit-babel.cfg -o /tmp/confkit-$$.pot .
+    pybabel extract -F confkit-babel.cfg -k Counted:1,2 -o /tmp/confkit-$$.pot .
     pybabel update -D confkit -i /tmp/confkit-$$.pot -d confkit/locale --no-fuzzy-matching
     pybabel compile -D confkit -d confkit/locale
 
 A message is marked where it is written: ``_("...")`` or ``ngettext(...)`` on a
-:class:`Translator` when the language is known there (a mail), :func:`N_` when the text is
-translated later, where it is shown (a :class:`confkit.errors.Problem`). Placeholders are
-``%(name)s``, filled after translation.
+:class:`Translator` when the language is known there (a mail), :func:`N_` (or
+:class:`Counted` for a number of things) when the text is translated later, where it is shown
+(a :class:`confkit.errors.Problem`). Placeholders are ``%(name)s``, filled after translation.
 """
 
 from __future__ import annotations
@@ -39,6 +39,46 @@ _DATE_LOCALES: Final = {"en": "en_GB", "az": "az", "ru": "ru"}
 def N_(message: str) -> str:  # noqa: N802  (gettext's own name for a marker)
     """Mark ``message`` for the catalogue; it is translated where it is shown."""
     return message
+
+
+class Phrase:
+    """A marked message used inside another (a status word, a clause): translated with it."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+
+    def in_language(self, locale: str) -> str:
+        """The phrase in ``locale``, its placeholders filled."""
+        return Translator(locale).gettext(self.template, **self.params)
+
+
+class EnglishOnly:
+    """Words confkit takes from elsewhere in English only (another library's explanation):
+    shown as they are in English, and as the marked ``instead`` in other languages."""
+
+    def __init__(self, text: str, instead: str) -> None:
+        self.text = text
+        self.instead = instead
+
+    def in_language(self, locale: str) -> str:
+        """``text`` in English, ``instead`` translated elsewhere."""
+        words = Translator(locale)
+        return self.text if words.locale == DEFAULT_LOCALE else words.gettext(self.instead)
+
+
+class Counted:
+    """A number of things, said in the form its number takes in each language ("1 person",
+    "2 people"): a parameter of a problem. Marked for the catalogue as ``Counted:1,2``."""
+
+    def __init__(self, singular: str, plural: str, num: int) -> None:
+        self.singular = singular
+        self.plural = plural
+        self.num = num
+
+    def in_language(self, locale: str) -> str:
+        """The phrase in ``locale``, ``%(num)s`` filled."""
+        return Translator(locale).ngettext(self.singular, self.plural, self.num)
 
 
 def language_of(locale: object) -> str:

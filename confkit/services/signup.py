@@ -25,7 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from confkit import clock
 from confkit.db import table_of
 from confkit.errors import ValidationError
-from confkit.i18n import DEFAULT_LOCALE, LOCALES
+from confkit.i18n import DEFAULT_LOCALE, LOCALES, N_, EnglishOnly
 from confkit.mail.compose import Notice
 from confkit.mail.notify import notify
 from confkit.models import (
@@ -328,14 +328,16 @@ def normalise_email(email: str) -> str:
     try:
         checked = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValidationError.single("email", str(error)) from None
+        # The library says what is wrong in English; other languages say that it is wrong.
+        reason = EnglishOnly(str(error), N_("is not a valid email address"))
+        raise ValidationError.single("email", "%(reason)s", reason=reason) from None
     return str(checked.normalized)
 
 
 def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetime) -> str:
     problems = Problems()
     if registration_state(event, stamp) is not RegistrationState.OPEN:
-        raise ValidationError.single("event", "registration for this event is not open")
+        raise ValidationError.single("event", N_("registration for this event is not open"))
     problems.text("given_name", details.given_name, max_length=200)
     problems.text("family_name", details.family_name, max_length=200)
     problems.text("position", details.position, max_length=300, required=False)
@@ -344,14 +346,16 @@ def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetim
         lambda: as_enum(RegistrationCategory, details.category, field="category")
     )
     if category is not None and category not in public_categories(event):
-        problems.add("category", f"{category.value} is not offered on this form")
+        problems.add(
+            "category", N_("%(category)s is not offered on this form"), category=category.value
+        )
     if details.organisation_id is not None and details.new_organisation is not None:
-        problems.add("organisation", "choose an organisation or name a new one, not both")
+        problems.add("organisation", N_("choose an organisation or name a new one, not both"))
     if (
         details.organisation_id is not None
         and db.get(Organisation, details.organisation_id) is None
     ):
-        problems.add("organisation", "is not a known organisation")
+        problems.add("organisation", N_("is not a known organisation"))
     if details.new_organisation is not None:
         new = details.new_organisation
         problems.text("organisation_name", new.name, max_length=300)
@@ -361,16 +365,16 @@ def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetim
     if details.delegation_id is not None:
         delegation = db.get(Delegation, details.delegation_id)
         if delegation is None or delegation.event_id != event.id:
-            problems.add("delegation", "is not a delegation to this event")
+            problems.add("delegation", N_("is not a delegation to this event"))
     problems.collect(lambda: checked_answers(event.questions, details.answers))
     if event.consent_text and not details.consent:
-        problems.add("consent", "is needed to register")
+        problems.add("consent", N_("is needed to register"))
     if details.locale not in LOCALES:
-        problems.add("locale", f"must be one of: {', '.join(LOCALES)}")
+        problems.add("locale", N_("must be one of: %(choices)s"), choices=", ".join(LOCALES))
     if event.registration_mode is RegistrationMode.INVITATION:
         code = (details.invitation_code or "").strip()
         if not code:
-            problems.add("invitation_code", "is required: this event is by invitation only")
+            problems.add("invitation_code", N_("is required: this event is by invitation only"))
         else:
             # Only checked here; a use is spent when the registration is stored.
             problems.collect(lambda: check_invitation_code(db, event, code))
@@ -391,38 +395,38 @@ def checked_answers(
         if question.kind is QuestionKind.CHECKBOX:
             ticked = _ticked(value)
             if ticked is None:
-                problems.add(name, "must be ticked or not")
+                problems.add(name, N_("must be ticked or not"))
             elif ticked:
                 answers[question.key] = True
             elif question.required:
-                problems.add(name, "is required")
+                problems.add(name, N_("is required"))
             continue
         if _is_empty(value):
             if question.required:
-                problems.add(name, "is required")
+                problems.add(name, N_("is required"))
             continue
         match question.kind:
             case QuestionKind.SHORT_TEXT | QuestionKind.LONG_TEXT:
                 if not isinstance(value, str):
-                    problems.add(name, "must be text")
+                    problems.add(name, N_("must be text"))
                     continue
                 problems.text(name, value, max_length=_TEXT_LIMITS[question.kind])
                 answers[question.key] = value.strip()
             case QuestionKind.SINGLE_CHOICE:
                 if value not in question.choices:
-                    problems.add(name, "is not one of the choices")
+                    problems.add(name, N_("is not one of the choices"))
                     continue
                 answers[question.key] = value
             case QuestionKind.MULTIPLE_CHOICE:
                 chosen = [value] if isinstance(value, str) else value
                 if not isinstance(chosen, list) or any(c not in question.choices for c in chosen):
-                    problems.add(name, "is not among the choices")
+                    problems.add(name, N_("is not among the choices"))
                     continue
                 answers[question.key] = [c for c in question.choices if c in chosen]
             case QuestionKind.COUNTRY:
                 code = value.strip().upper() if isinstance(value, str) else None
                 if code not in iso_country_codes():
-                    problems.add(name, "is not an ISO 3166-1 country code")
+                    problems.add(name, N_("is not an ISO 3166-1 country code"))
                     continue
                 answers[question.key] = code
     problems.raise_if_any()

@@ -13,10 +13,23 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from confkit.i18n import CATALOGUES, DOMAIN, LOCALES, N_, Translator, language_of
+from confkit.errors import CapacityError, Problem
+from confkit.i18n import (
+    CATALOGUES,
+    DOMAIN,
+    LOCALES,
+    N_,
+    Counted,
+    EnglishOnly,
+    Phrase,
+    Translator,
+    language_of,
+)
 
 TRANSLATED = tuple(locale for locale in LOCALES if locale != "en")
-# As confkit-babel.cfg has pybabel extract them: Babel's default keywords (N_, _, gettext, ...).
+# As confkit-babel.cfg has pybabel extract them: Babel's default keywords (N_, _, gettext, ...)
+# and Counted for a number of things.
+KEYWORDS = {**DEFAULT_KEYWORDS, "Counted": (1, 2)}
 METHODS = [("confkit/**.py", "python")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
@@ -26,7 +39,7 @@ def extracted_messages() -> dict[str, str | tuple[str, ...]]:
     found: dict[str, str | tuple[str, ...]] = {}
     root = CATALOGUES.parents[1]
     for _filename, _line, message, _comments, _context in extract_from_dir(
-        root, METHODS, keywords=DEFAULT_KEYWORDS, comment_tags=()
+        root, METHODS, keywords=KEYWORDS, comment_tags=()
     ):
         key = message[0] if isinstance(message, tuple) else message
         if key:
@@ -60,7 +73,8 @@ def test_the_sources_have_messages_to_translate() -> None:
     messages = extracted_messages()
 
     assert "Dear %(name)s," in messages
-    assert "Your page" in messages
+    assert "is required" in messages
+    assert ("%(num)s person", "%(num)s people") in messages.values()
     assert len(messages) > 30
 
 
@@ -162,3 +176,75 @@ def test_times_are_written_in_the_instants_own_zone() -> None:
     assert Translator("en").short_datetime(moment) == "26 Nov 09:30"
     assert Translator("ru").short_datetime(moment) == "26 нояб. 09:30"
     assert Translator("az").clock_time(moment) == "09:30"
+
+
+# Problems and refusals
+
+
+def test_a_problem_reads_in_english_by_default_and_in_the_language_asked() -> None:
+    problem = Problem("title", N_("is longer than %(limit)s characters"), {"limit": 500})
+
+    assert problem.message == "is longer than 500 characters"
+    assert str(problem) == "title: is longer than 500 characters"
+    assert problem.in_language("ru") == "длиннее 500 символов"
+    assert problem.in_language("az") == "500 simvoldan uzundur"
+    assert problem.in_language("fr") == "is longer than 500 characters"
+
+
+def test_a_problem_is_equal_to_one_saying_the_same_of_the_same_field() -> None:
+    templated = Problem("title", N_("is longer than %(limit)s characters"), {"limit": 500})
+
+    assert templated == Problem("title", "is longer than 500 characters")
+    assert templated != Problem("abstract", "is longer than 500 characters")
+    assert len({templated, Problem("title", "is longer than 500 characters")}) == 1
+
+
+def test_a_line_of_a_file_is_named_in_the_language() -> None:
+    problem = Problem("line 12", N_("is empty"))
+
+    assert problem.with_field_in("ru") == "строка 12: пусто"
+    assert problem.with_field_in("en") == "line 12: is empty"
+    assert Problem("email", N_("is required")).with_field_in("az") == "email: məcburidir"
+
+
+@pytest.mark.parametrize(
+    ("number", "russian", "azerbaijani"),
+    [(1, "1 человек", "1 nəfər"), (3, "3 человека", "3 nəfər"), (11, "11 человек", "11 nəfər")],
+)
+def test_a_number_of_people_takes_the_form_its_number_needs(
+    number: int, russian: str, azerbaijani: str
+) -> None:
+    people = Counted("%(num)s person", "%(num)s people", number)
+    problem = Problem("kind", N_("cannot change: %(people)s answered as it is"), {"people": people})
+
+    assert people.in_language("ru") == russian
+    assert people.in_language("az") == azerbaijani
+    noun = "person" if number == 1 else "people"
+    assert problem.message == f"cannot change: {number} {noun} answered as it is"
+    assert russian in problem.in_language("ru")
+
+
+def test_words_from_elsewhere_stay_english_in_english_only() -> None:
+    reason = EnglishOnly("An email address must have an @-sign.", "is not a valid email address")
+
+    assert reason.in_language("en") == "An email address must have an @-sign."
+    assert reason.in_language("ru") == "это не действительный адрес электронной почты"
+
+
+def test_a_full_session_says_so_in_the_language() -> None:
+    refusal = CapacityError(N_("all %(capacity)s places in this session are taken"), capacity=12)
+
+    assert str(refusal) == "all 12 places in this session are taken"
+    assert refusal.in_language("az") == "bu sessiyada bütün 12 yer tutulub"
+    assert CapacityError().in_language("ru") == ""
+
+
+def test_a_status_inside_a_sentence_is_translated_with_it() -> None:
+    problem = Problem(
+        "registration",
+        N_("is %(status)s and cannot be approved"),
+        {"status": Phrase(N_("awaiting_approval"))},
+    )
+
+    assert problem.message == "is awaiting_approval and cannot be approved"
+    assert problem.in_language("ru") == "в статусе «ожидает одобрения» и не может быть одобрена"

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from confkit.errors import ConflictError, Problem, ValidationError
+from confkit.errors import ConflictError, Problem, ValidationError, clash_problem
 from confkit.models import Event, ProgrammeSession, SessionRole
 from confkit.services.directory import people_by_name
 from confkit.services.programme import (
@@ -41,6 +41,7 @@ from webapp.admin.session_forms import (
     session_data,
 )
 from webapp.database import get_db
+from webapp.i18n import confkit_line, confkit_text
 
 SESSION_PAGE = "admin/programme/session.html"
 
@@ -184,9 +185,11 @@ def _status_button(
         try:
             change(get_db(), programme_session)
         except ValidationError as error:
-            form.form_errors.extend(str(p) for p in error.problems)
+            form.form_errors.extend(confkit_line(p) for p in error.problems)
         except ConflictError as error:
-            form.form_errors.extend(f"Clash: {clash}" for clash in error.clashes)
+            form.form_errors.extend(
+                confkit_text(clash_problem(clash, "status")) for clash in error.clashes
+            )
         else:
             flash(done, "done")
             return _back_to(event, programme_session)
@@ -208,7 +211,8 @@ def _saved(event: Event, result: SessionResult, done: str) -> ResponseReturnValu
 
 
 def _warning(warning: Problem) -> str:
-    return warning.message[:1].upper() + warning.message[1:] + "."
+    text = confkit_text(warning)
+    return text[:1].upper() + text[1:] + "."
 
 
 def _back_to(event: Event, programme_session: ProgrammeSession) -> ResponseReturnValue:

@@ -47,6 +47,7 @@ from confkit.services.checks import CONTROL_CHARACTERS
 from confkit.services.people import OrganisationChoice
 from confkit.services.registration_settings import public_categories
 from confkit.services.signup import NewOrganisation, SignupDetails
+from webapp.i18n import confkit_text
 from webapp.labels import LABELS, label
 
 NEW_ORGANISATION = "new"
@@ -152,14 +153,16 @@ class RegistrationForm(FlaskForm):
         )
 
     def show_problems(self, problems: Iterable[Problem]) -> list[str]:
-        """Put each problem next to the field it names; return the messages that name none."""
+        """Put each problem next to the field it names; return the messages that name none.
+        Both read in the request's language."""
         unplaced: list[str] = []
         for problem in problems:
             field = self._field_named(problem.field)
+            text = confkit_text(problem)
             if field is None:
-                unplaced.append(problem.message)
+                unplaced.append(text)
             else:
-                field.errors = [*field.errors, problem.message]
+                field.errors = [*field.errors, text]
         return unplaced
 
     def _field_named(self, name: str) -> Field | None:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from confkit.errors import ValidationError
+from confkit.i18n import N_
 
 
 class NonexistentLocalTime(ValueError):
@@ -45,8 +46,10 @@ def instant_on(zone_name: str, day: date, clock_time: time, *, field: str) -> da
     except NonexistentLocalTime:
         raise ValidationError.single(
             field,
-            f"is a time the clocks skip: {clock_time:%H:%M} does not exist on {day.isoformat()}"
-            f" in {zone_name}",
+            N_("is a time the clocks skip: %(time)s does not exist on %(day)s in %(zone)s"),
+            time=f"{clock_time:%H:%M}",
+            day=day.isoformat(),
+            zone=zone_name,
         ) from None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from confkit.errors import ValidationError
+from confkit.i18n import N_
 
 MIN_LENGTH: Final = 12
 # Long enough for any passphrase or manager-generated password, short enough that nobody can
@@ -54,11 +55,11 @@ def check_password_policy(password: str) -> None:
     """Refuse a password that is too short or too long. Raises ValidationError."""
     if len(password) < MIN_LENGTH:
         raise ValidationError.single(
-            "password", f"the password must have at least {MIN_LENGTH} characters"
+            "password", N_("the password must have at least %(limit)s characters"), limit=MIN_LENGTH
         )
     if len(password) > MAX_LENGTH:
         raise ValidationError.single(
-            "password", f"the password must have at most {MAX_LENGTH} characters"
+            "password", N_("the password must have at most %(limit)s characters"), limit=MAX_LENGTH
         )
 
 

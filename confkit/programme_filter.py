@@ -9,11 +9,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from confkit.i18n import N_
 from confkit.models import Event, SessionKind, Track
 from confkit.schedule import event_tracks, sessions_query
 from confkit.services.checks import Problems
 
 FILTER_FIELDS = ("track", "kind", "language")
+# A filter given twice, by field: each names what it filters by.
+_ONE_AT_MOST = {
+    "track": N_("Choose one track at most, not %(count)s."),
+    "kind": N_("Choose one kind at most, not %(count)s."),
+    "language": N_("Choose one language at most, not %(count)s."),
+}
 
 
 @dataclass(frozen=True)
@@ -68,23 +75,34 @@ def read_programme_filter(
     for field in FILTER_FIELDS:
         chosen = [value for value in values.get(field, ()) if value.strip()]
         if len(chosen) > 1:
-            problems.add(field, f"Choose one {field} at most, not {len(chosen)}.")
+            problems.add(field, _ONE_AT_MOST[field], count=len(chosen))
         elif chosen:
             given[field] = chosen[0].strip()
     track = None
     if "track" in given:
         track = next((t for t in choices.tracks if t.slug == given["track"]), None)
         if track is None:
-            problems.add("track", f"This event has no track {given['track']!r}.")
+            problems.add(
+                "track", N_("This event has no track %(track)s."), track=repr(given["track"])
+            )
     kind = None
     if "kind" in given:
         try:
             kind = SessionKind(given["kind"])
         except ValueError:
             known = ", ".join(k.value for k in SessionKind)
-            problems.add("kind", f"{given['kind']!r} is not a kind of session; use one of {known}.")
+            problems.add(
+                "kind",
+                N_("%(kind)s is not a kind of session; use one of %(known)s."),
+                kind=repr(given["kind"]),
+                known=known,
+            )
     language = given.get("language")
     if language is not None and language not in choices.languages:
-        problems.add("language", f"No session of this programme is held in {language!r}.")
+        problems.add(
+            "language",
+            N_("No session of this programme is held in %(language)s."),
+            language=repr(language),
+        )
     problems.raise_if_any()
     return ProgrammeFilter(track=track, kind=kind, language=language)

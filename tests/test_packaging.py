@@ -5,6 +5,8 @@ from __future__ import annotations
 import configparser
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -32,12 +34,16 @@ def test_migration_scripts_are_where_setup_cfg_maps_them() -> None:
     assert sorted((ROOT / "migrations" / "versions").glob("*.py"))
 
 
-def test_the_message_catalogues_are_package_data() -> None:
+@pytest.mark.parametrize(
+    ("package", "folder", "domain"),
+    [("webapp", "translations", "messages"), ("confkit", "locale", "confkit")],
+)
+def test_the_message_catalogues_are_package_data(package: str, folder: str, domain: str) -> None:
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg", encoding="utf-8")
-    patterns = [p.strip() for p in config["options.package_data"]["webapp"].split(",")]
-    shipped = {path for pattern in patterns for path in (ROOT / "webapp").glob(pattern)}
-    catalogues = set((ROOT / "webapp" / "translations").rglob("messages.*"))
+    patterns = [p.strip() for p in config["options.package_data"][package].split(",")]
+    shipped = {path for pattern in patterns for path in (ROOT / package).glob(pattern)}
+    catalogues = set((ROOT / package / folder).rglob(f"{domain}.*"))
 
     assert {path.suffix for path in catalogues} == {".po", ".mo"}
     assert catalogues <= shipped

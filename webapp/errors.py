@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug import exceptions as http
 
 from confkit.errors import CapacityError, ConflictError, NotFound, ValidationError
+from webapp.i18n import confkit_text
 
 Page = tuple[str, int]
 
@@ -44,12 +45,13 @@ def invalid_input(error: ValidationError) -> Page:
 
 def conflict(error: ConflictError) -> Page:
     """409 listing every clash the change would cause."""
-    return render_template("errors/409.html", reasons=[str(c) for c in error.clashes]), 409
+    reasons = [confkit_text(clash) for clash in error.clashes]
+    return render_template("errors/409.html", reasons=reasons), 409
 
 
 def no_capacity_left(error: CapacityError) -> Page:
     """409: the change needs a seat and none is left."""
-    reason = str(error) or _("No place is left.")
+    reason = confkit_text(error) or _("No place is left.")
     return render_template("errors/409.html", reasons=[reason]), 409
 
 

@@ -11,6 +11,10 @@ locale, so they neither vary nor set the cookie.
 Dates and times are formatted with Babel in the locale, in the zone of the datetime given
 (the event's: callers convert first, as everywhere in confkit). English uses the British
 patterns ("26 November 2024, 09:30"), the way confkit's English labels read.
+
+What confkit itself says (its problems, clashes and refusals) comes from confkit's own
+catalogue (confkit.i18n); :func:`confkit_text` and :func:`confkit_line` show it in the
+request's language. Commands stay in English.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from flask import Flask, Response, g, request
 from flask_babel import Babel, get_locale, gettext
 from markupsafe import Markup
 
+from confkit.errors import Problem, Readable
 from confkit.models import Event
 from confkit.schedule import event_zone, zone_offsets
 from confkit.translations import Translatable, translated
@@ -79,6 +84,7 @@ def init_app(app: Flask) -> None:
         zone_label,
         localised,
         label,
+        confkit_text,
     ):
         app.add_template_filter(template_filter)
     app.after_request(_remember_and_vary)
@@ -116,6 +122,20 @@ def language_links() -> list[LanguageLink]:
         )
         for code, name in LANGUAGES.items()
     ]
+
+
+def confkit_text(message: object) -> str:
+    """What confkit reports (a problem, a clash, a refusal) in the request's language, from
+    confkit's own catalogue: the one way the web app shows confkit's words. Anything else is
+    shown as it says itself."""
+    if isinstance(message, Readable):
+        return message.in_language(current_locale())
+    return str(message)
+
+
+def confkit_line(problem: Problem) -> str:
+    """A problem shown apart from its field, "field: sentence", in the request's language."""
+    return problem.with_field_in(current_locale())
 
 
 def localised(obj: Translatable, field: str) -> str:

@@ -35,6 +35,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from confkit.errors import Problem, ValidationError
 from confkit.formats.attendees_csv import attendee_affiliation
+from confkit.i18n import N_
 from confkit.models import Event, Registration, RegistrationCategory
 from confkit.tickets import ticket_payload
 
@@ -135,9 +136,11 @@ def render_badges(
         layout = BadgeLayout(layout)
     except ValueError:
         choices = ", ".join(choice.value for choice in BadgeLayout)
-        raise ValidationError.single("layout", f"must be one of {choices}") from None
+        raise ValidationError.single(
+            "layout", N_("must be one of %(choices)s"), choices=choices
+        ) from None
     if not sheet.registrations:
-        raise ValidationError.single("registrations", "no registration with a ticket to print")
+        raise ValidationError.single("registrations", N_("no registration with a ticket to print"))
     badges = [_badge_text(sheet, registration) for registration in sheet.registrations]
     _check_printable(badges)
 
@@ -237,7 +240,8 @@ def _check_printable(badges: Sequence[_BadgeText]) -> None:
             problems.append(
                 Problem(
                     f"registration {badge.registration.id}",
-                    f"{badge.name}: the badge font cannot print {shown}",
+                    N_("%(name)s: the badge font cannot print %(characters)s"),
+                    {"name": badge.name, "characters": shown},
                 )
             )
     if problems:

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any, BinaryIO, TypeVar
 
 from confkit.errors import Problem, ValidationError
+from confkit.i18n import N_, Phrase
 
 # The largest file an import reads: about 40,000 attendees, or a very large programme.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -30,6 +31,7 @@ MAX_CELL_CHARACTERS = csv.field_size_limit()
 # The attendees export quotes a cell that a spreadsheet would run as a formula; undo that.
 _QUOTED_FORMULA = re.compile(r"^'(?=[=+\-@\t\r])")
 _SEPARATORS = re.compile(r"[\s_\-]+")
+_EMPTY = N_("is empty")
 
 CsvSource = bytes | str | BinaryIO
 EnumT = TypeVar("EnumT", bound=StrEnum)
@@ -89,18 +91,18 @@ def read_csv(
     """
     text = _text(source)
     if not text.strip():
-        raise ValidationError.single("file", "is empty")
+        raise ValidationError.single("file", _EMPTY)
     chosen = delimiter or _guess_delimiter(text)
     if chosen not in DELIMITERS:
-        raise ValidationError.single("delimiter", "must be a comma, a semicolon or a tab")
+        raise ValidationError.single("delimiter", N_("must be a comma, a semicolon or a tab"))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=chosen, strict=False)
     try:
         records = _records(reader)
         header_line, headers = next(records)
     except StopIteration:
-        raise ValidationError.single("file", "is empty") from None
+        raise ValidationError.single("file", _EMPTY) from None
     except _CellTooLong as error:
-        raise ValidationError.single(f"line {error.line}", str(error)) from None
+        raise error.refusal() from None
     extras = {header_key(h) for h in extra_headers}
     names, ignored_headers = _column_names(
         headers, columns, extras, {header_key(h) for h in ignored}, header_line
@@ -109,11 +111,16 @@ def read_csv(
     missing = [name for name in required if name not in present]
     if missing:
         listed = ", ".join(f'"{name}"' for name in missing)
-        found = ", ".join(f'"{h.strip()}"' for h in headers) or "none"
+        found = ", ".join(f'"{h.strip()}"' for h in headers) or Phrase(N_("none"))
         raise ValidationError.single(
             f"line {header_line}",
-            f"the file has no column {listed} (its columns: {found}; "
-            f'is the delimiter "{chosen}" right?)',
+            N_(
+                "the file has no column %(missing)s (its columns: %(found)s; "
+                'is the delimiter "%(delimiter)s" right?)'
+            ),
+            missing=listed,
+            found=found,
+            delimiter=chosen,
         )
     rows: list[CsvRow] = []
     try:
@@ -122,20 +129,29 @@ def read_csv(
                 continue
             if len(rows) >= max_rows:
                 raise ValidationError.single(
-                    f"line {line}", f"the file has more than {max_rows:,} rows; split it"
+                    f"line {line}",
+                    N_("the file has more than %(limit)s rows; split it"),
+                    limit=f"{max_rows:,}",
                 )
             rows.append(_row(line, cells, names, len(headers)))
     except _CellTooLong as error:
-        raise ValidationError.single(f"line {error.line}", str(error)) from None
+        raise error.refusal() from None
     if not rows:
-        raise ValidationError.single("file", "has a header but no rows")
+        raise ValidationError.single("file", N_("has a header but no rows"))
     return CsvTable(rows=rows, columns=present, ignored_headers=ignored_headers)
 
 
 class _CellTooLong(Exception):
     def __init__(self, line: int) -> None:
         self.line = line
-        super().__init__(f"a cell is longer than {MAX_CELL_CHARACTERS:,} characters")
+        super().__init__(f"a cell on line {line} is too long")
+
+    def refusal(self) -> ValidationError:
+        return ValidationError.single(
+            f"line {self.line}",
+            N_("a cell is longer than %(limit)s characters"),
+            limit=f"{MAX_CELL_CHARACTERS:,}",
+        )
 
 
 def _text(source: CsvSource) -> str:
@@ -147,7 +163,9 @@ def _text(source: CsvSource) -> str:
         data = source.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise ValidationError.single(
-            "file", f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it"
+            "file",
+            N_("is larger than %(limit)s MB; split it"),
+            limit=MAX_FILE_BYTES // (1024 * 1024),
         )
     try:
         return data.decode("utf-8-sig")
@@ -155,7 +173,7 @@ def _text(source: CsvSource) -> str:
         line = data[: error.start].count(b"\n") + 1
         raise ValidationError.single(
             f"line {line}",
-            'is not UTF-8 text: save the file as "CSV UTF-8" (in Excel: Save As, CSV UTF-8)',
+            N_('is not UTF-8 text: save the file as "CSV UTF-8" (in Excel: Save As, CSV UTF-8)'),
         ) from None
 
 
@@ -180,7 +198,9 @@ def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as error:
             if "field larger than field limit" in str(error):
                 raise _CellTooLong(start) from None
-            raise ValidationError.single(f"line {start}", f"cannot be read: {error}") from None
+            raise ValidationError.single(
+                f"line {start}", N_("cannot be read: %(reason)s"), reason=str(error)
+            ) from None
         yield start, cells
         start = reader.line_num + 1
 
@@ -206,7 +226,11 @@ def _column_names(
             continue
         if name in seen:
             problems.append(
-                Problem(f"line {line}", f'the columns "{seen[name]}" and "{header}" say the same')
+                Problem(
+                    f"line {line}",
+                    N_('the columns "%(first)s" and "%(second)s" say the same'),
+                    {"first": seen[name], "second": header},
+                )
             )
         seen[name] = header.strip()
         names.append(name)

@@ -1,4 +1,5 @@
-"""What each registration mail says, as plain text and the same in HTML.
+"""What each registration mail says, as plain text and the same in HTML, in the language the
+person registered in (``Registration.locale``; see confkit.i18n).
 
 Every message leads the attendee to their own page, ``/r/<token>``, which shows the current state;
 a mail only reports the change that caused it.
@@ -9,12 +10,14 @@ from __future__ import annotations
 import enum
 import html
 from dataclasses import dataclass
+from typing import Final
 from urllib.parse import urlsplit
 
 from confkit.formats.ical import event_url, render_event_calendar
+from confkit.i18n import DEFAULT_LOCALE, N_, Translator
 from confkit.mail.outbox import Attachment, Mail
-from confkit.models import Event, Registration
-from confkit.schedule import date_range_label
+from confkit.models import Event, Registration, RegistrationStatus
+from confkit.translations import translated
 
 
 class Notice(enum.StrEnum):
@@ -56,10 +59,15 @@ def mail_host(base_url: str) -> str:
     return urlsplit(base_url).hostname or "localhost"
 
 
-def event_footer(event: Event, base_url: str) -> str:
-    """The line that closes every mail: the event's name, dates and page."""
-    when = date_range_label(event.starts_on, event.ends_on)
-    return f"{event.name}, {when}. {event_url(event, base_url)}"
+def event_footer(event: Event, base_url: str, locale: str = DEFAULT_LOCALE) -> str:
+    """The line that closes every mail: the event's name, dates and page, in ``locale``."""
+    words = Translator(locale)
+    return words.gettext(
+        "%(event)s, %(dates)s. %(page)s",
+        event=translated(event, "name", words.locale),
+        dates=words.date_range(event.starts_on, event.ends_on),
+        page=event_url(event, base_url),
+    )
 
 
 def compose(
@@ -68,20 +76,24 @@ def compose(
     *,
     base_url: str,
     waitlist_position: int | None = None,
+    locale: str | None = None,
 ) -> Mail:
-    """The mail for ``notice`` about ``registration``, addressed to the registered person."""
+    """The mail for ``notice`` about ``registration``, addressed to the registered person in the
+    language they registered in, or ``locale``; the calendar attachment is the feeds' own, in
+    the event's original words."""
     event = registration.event
     person = registration.person
     if not person.email:
         raise ValueError("the registered person has no email address")
-    text = _text(notice, registration, base_url, waitlist_position)
+    words = Translator(locale or registration.locale)
+    text = _text(notice, registration, words, waitlist_position)
     link = (
         confirm_url(registration, base_url)
         if notice in (Notice.CONFIRM_REQUEST,)
         else attendee_url(registration, base_url)
     )
-    greeting = f"Dear {person.display_name},"
-    footer = event_footer(event, base_url)
+    greeting = words.gettext("Dear %(name)s,", name=person.display_name)
+    footer = event_footer(event, base_url, words.locale)
     text_body = "\n\n".join(
         [greeting, *text.paragraphs, f"{text.action}:\n{link}", "--\n" + footer]
     )
@@ -99,105 +111,155 @@ def compose(
         attachments = (Attachment(f"{event.slug}.ics", "text/calendar; method=PUBLISH", calendar),)
     return Mail(
         recipient=person.email,
-        subject=f"{text.subject}: {event.name}",
+        subject=words.gettext(
+            "%(subject)s: %(event)s",
+            subject=text.subject,
+            event=translated(event, "name", words.locale),
+        ),
         text_body=text_body,
         html_body=html_body,
         attachments=attachments,
     )
 
 
-def _text(notice: Notice, registration: Registration, base_url: str, position: int | None) -> _Text:
-    event = registration.event
-    place = f" You are number {position} on the waiting list." if position else ""
-    page = "Your page"
+# Each status said as a whole sentence: a status word alone translates badly.
+_STATUS_SENTENCES: Final = {
+    RegistrationStatus.UNCONFIRMED: N_("Your registration is unconfirmed."),
+    RegistrationStatus.CONFIRMED: N_("Your registration is confirmed."),
+    RegistrationStatus.WAITLISTED: N_("Your registration is waitlisted."),
+    RegistrationStatus.AWAITING_APPROVAL: N_("Your registration is awaiting approval."),
+    RegistrationStatus.REJECTED: N_("Your registration is rejected."),
+    RegistrationStatus.CANCELLED: N_("Your registration is cancelled."),
+}
+
+
+def _text(
+    notice: Notice, registration: Registration, words: Translator, position: int | None
+) -> _Text:
+    _ = words.gettext
+    name = translated(registration.event, "name", words.locale)
+    page = _("Your page")
+    ticket = _("Your ticket and agenda")
     match notice:
         case Notice.CONFIRM_REQUEST:
             return _Text(
-                "Please confirm your registration",
+                _("Please confirm your registration"),
                 (
-                    f"Thank you for registering for {event.name}. Please confirm that this "
-                    "address is yours; until you do, no seat is held for you.",
-                    "If you did not register, ignore this message and nothing will happen.",
+                    _(
+                        "Thank you for registering for %(event)s. Please confirm that this "
+                        "address is yours; until you do, no seat is held for you.",
+                        event=name,
+                    ),
+                    _("If you did not register, ignore this message and nothing will happen."),
                 ),
-                "Confirm your registration",
+                _("Confirm your registration"),
             )
         case Notice.ALREADY_REGISTERED:
             return _Text(
-                "You are already registered",
+                _("You are already registered"),
                 (
-                    f"Someone, probably you, tried to register this address for {event.name} "
-                    "again. You are already registered, so nothing was changed.",
-                    f"Your registration is {registration.status.value.replace('_', ' ')}.",
+                    _(
+                        "Someone, probably you, tried to register this address for %(event)s "
+                        "again. You are already registered, so nothing was changed.",
+                        event=name,
+                    ),
+                    _(_STATUS_SENTENCES[registration.status]),
                 ),
                 page,
             )
         case Notice.CONFIRMED:
             return _Text(
-                "Your registration is confirmed",
+                _("Your registration is confirmed"),
                 (
-                    f"Your seat at {event.name} is confirmed. Your ticket and your personal "
-                    "agenda are on your page; the event is attached for your calendar.",
+                    _(
+                        "Your seat at %(event)s is confirmed. Your ticket and your personal "
+                        "agenda are on your page; the event is attached for your calendar.",
+                        event=name,
+                    ),
                 ),
-                "Your ticket and agenda",
+                ticket,
             )
         case Notice.WAITLISTED:
-            return _Text(
-                "You are on the waiting list",
-                (
-                    f"{event.name} is full, so you are on its waiting list.{place} When a seat "
-                    "is freed it goes to the person who has waited longest, and you will get "
-                    "a mail at once.",
-                ),
-                page,
+            sentences = [_("%(event)s is full, so you are on its waiting list.", event=name)]
+            if position:
+                sentences.append(
+                    _("You are number %(position)s on the waiting list.", position=position)
+                )
+            sentences.append(
+                _(
+                    "When a seat is freed it goes to the person who has waited longest, and "
+                    "you will get a mail at once."
+                )
             )
+            return _Text(_("You are on the waiting list"), (" ".join(sentences),), page)
         case Notice.AWAITING_APPROVAL:
             return _Text(
-                "Your registration awaits approval",
+                _("Your registration awaits approval"),
                 (
-                    f"Registrations for {event.name} are approved by the organisers. You will "
-                    "get a mail when they have decided.",
+                    _(
+                        "Registrations for %(event)s are approved by the organisers. You will "
+                        "get a mail when they have decided.",
+                        event=name,
+                    ),
                 ),
                 page,
             )
         case Notice.PROMOTED:
             return _Text(
-                "A seat is yours",
+                _("A seat is yours"),
                 (
-                    f"A seat at {event.name} was freed and it is yours: your registration is "
-                    "confirmed. The event is attached for your calendar.",
+                    _(
+                        "A seat at %(event)s was freed and it is yours: your registration is "
+                        "confirmed. The event is attached for your calendar.",
+                        event=name,
+                    ),
                 ),
-                "Your ticket and agenda",
+                ticket,
             )
         case Notice.APPROVED:
             return _Text(
-                "Your registration is approved",
+                _("Your registration is approved"),
                 (
-                    f"The organisers approved your registration for {event.name}; your seat "
-                    "is confirmed. The event is attached for your calendar.",
+                    _(
+                        "The organisers approved your registration for %(event)s; your seat "
+                        "is confirmed. The event is attached for your calendar.",
+                        event=name,
+                    ),
                 ),
-                "Your ticket and agenda",
+                ticket,
             )
         case Notice.REJECTED:
             return _Text(
-                "Your registration was declined",
-                (f"The organisers of {event.name} could not accept your registration.",),
+                _("Your registration was declined"),
+                (
+                    _(
+                        "The organisers of %(event)s could not accept your registration.",
+                        event=name,
+                    ),
+                ),
                 page,
             )
         case Notice.CANCELLED:
             return _Text(
-                "Your registration is cancelled",
+                _("Your registration is cancelled"),
                 (
-                    f"Your registration for {event.name} is cancelled. If you did not ask for "
-                    "this, please contact the organisers.",
+                    _(
+                        "Your registration for %(event)s is cancelled. If you did not ask for "
+                        "this, please contact the organisers.",
+                        event=name,
+                    ),
                 ),
                 page,
             )
         case Notice.NEW_LINK:
             return _Text(
-                "Your new link",
+                _("Your new link"),
                 (
-                    f"Here is the new link to your registration for {event.name}. Earlier "
-                    "links and tickets no longer work.",
+                    _(
+                        "Here is the new link to your registration for %(event)s. Earlier "
+                        "links and tickets no longer work.",
+                        event=name,
+                    ),
                 ),
                 page,
             )

@@ -20,15 +20,23 @@ def notify(
     now: datetime,
     waitlist_position: int | None = None,
     at_once: bool = False,
+    locale: str | None = None,
 ) -> None:
     """Queue the mail for ``notice``; a person registered without an address gets none.
 
-    ``at_once`` writes it with one INSERT instead of at the next flush: for a registration
-    already in the database.
+    The mail is in the registration's language unless ``locale`` names another. ``at_once``
+    writes it with one INSERT instead of at the next flush: for a registration already in the
+    database.
     """
     if not registration.person.email:
         return
-    mail = compose(notice, registration, base_url=base_url, waitlist_position=waitlist_position)
+    mail = compose(
+        notice,
+        registration,
+        base_url=base_url,
+        waitlist_position=waitlist_position,
+        locale=locale,
+    )
     host = mail_host(base_url)
     if at_once:
         insert_message(

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from confkit.db import Base
+from confkit.i18n import DEFAULT_LOCALE
 from confkit.models._types import constrained_enum
 
 if TYPE_CHECKING:
@@ -76,6 +77,8 @@ class Registration(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     ticket_generation: Mapped[int] = mapped_column(default=1)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The language the person registered in: their mails are written in it (confkit.i18n).
+    locale: Mapped[str] = mapped_column(String(16), default=DEFAULT_LOCALE)
     consent_given_at: Mapped[datetime | None]
     confirm_by: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from confkit import clock
 from confkit.errors import ConfkitError, ValidationError
+from confkit.i18n import N_
 from confkit.models import AccountRole, Event, LoginAttempt, User, UserRole
 from confkit.passwords import hash_password, needs_rehash, verify_password
 from confkit.services.common import as_enum, savepoint
@@ -79,13 +80,13 @@ def create_user(
     Raises ValidationError."""
     address = account_email(email)
     if "@" not in address or len(address) > EMAIL_MAX_LENGTH or any(c.isspace() for c in address):
-        raise ValidationError.single("email", "this is not an email address")
+        raise ValidationError.single("email", N_("this is not an email address"))
     # Checked before anything is written, so a refused role leaves no account behind.
     _checked_role(role, event)
     user = find_user(db, address)
     if user is None:
         if password is None:
-            raise ValidationError.single("password", "a new account needs a password")
+            raise ValidationError.single("password", N_("a new account needs a password"))
         user = User(
             email=address, password_hash=hash_password(password), created_at=now or clock.now()
         )
@@ -93,7 +94,9 @@ def create_user(
             db.add(user)
     elif password is not None:
         raise ValidationError.single(
-            "password", f"{address} already has an account; its password is not changed here"
+            "password",
+            N_("%(email)s already has an account; its password is not changed here"),
+            email=address,
         )
     grant_role(db, user, role, event)
     return user
@@ -117,9 +120,11 @@ def grant_role(
 def _checked_role(role: AccountRole | str, event: Event | None) -> AccountRole:
     kind = as_enum(AccountRole, role, field="role")
     if kind is AccountRole.ADMIN and event is not None:
-        raise ValidationError.single("event", "an admin is admin of every event: give no event")
+        raise ValidationError.single("event", N_("an admin is admin of every event: give no event"))
     if kind is not AccountRole.ADMIN and event is None:
-        raise ValidationError.single("event", f"the role {kind.value} needs an event")
+        raise ValidationError.single(
+            "event", N_("the role %(role)s needs an event"), role=kind.value
+        )
     return kind
 
 

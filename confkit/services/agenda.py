@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import CapacityError, NotFound, ValidationError
+from confkit.i18n import N_
 from confkit.models import (
     AgendaEntry,
     ProgrammeSession,
@@ -63,14 +64,14 @@ def add_to_agenda(
     """
     if registration.status is not RegistrationStatus.CONFIRMED:
         raise ValidationError.single(
-            "registration", "only a confirmed registration can choose sessions"
+            "registration", N_("only a confirmed registration can choose sessions")
         )
     if (
         programme_session.event_id != registration.event_id
         or programme_session.visibility is not Visibility.PUBLIC
         or programme_session.status is not SessionStatus.SCHEDULED
     ):
-        raise ValidationError.single("session", "is not open for choosing")
+        raise ValidationError.single("session", N_("is not open for choosing"))
     existing = _entry(db, registration, programme_session)
     if existing is not None:
         return existing
@@ -84,7 +85,8 @@ def add_to_agenda(
         )
         if places_taken(db, programme_session) >= programme_session.signup_capacity:
             raise CapacityError(
-                f"all {programme_session.signup_capacity} places in this session are taken"
+                N_("all %(capacity)s places in this session are taken"),
+                capacity=programme_session.signup_capacity,
             )
     with savepoint(db, {"uq_agenda_entries_registration_id_session_id": "session"}):
         entry = AgendaEntry(registration=registration, session=programme_session, created_at=stamp)

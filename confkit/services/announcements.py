@@ -12,6 +12,7 @@ from typing import Final
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
+from confkit.i18n import Translator
 from confkit.mail.compose import attendee_url, event_footer, mail_host
 from confkit.mail.outbox import Mail, enqueue
 from confkit.models import Event, Registration
@@ -52,16 +53,20 @@ def announce(
     subject = subject.strip()
     # Mail programs send "\r\n"; one kind of line break keeps the paragraphs apart.
     text = body.replace("\r\n", "\n").replace("\r", "\n").strip()
-    footer = event_footer(event, base_url)
     chosen = recipients(event, registrations)
     for registration in chosen:
         address = registration.person.email or ""
         link = attendee_url(registration, base_url)
+        # The organisers' words as they wrote them; confkit's own around them in the
+        # language each person registered in.
+        words = Translator(registration.locale)
+        page = words.gettext("Your page")
+        footer = event_footer(event, base_url, words.locale)
         mail = Mail(
             recipient=address,
             subject=subject,
-            text_body=f"{text}\n\nYour page:\n{link}\n\n--\n{footer}",
-            html_body=_html(text, link, footer),
+            text_body=f"{text}\n\n{page}:\n{link}\n\n--\n{footer}",
+            html_body=_html(text, page, link, footer),
         )
         enqueue(db, mail, kind=KIND, host=host, now=stamp, registration=registration)
         record_change(
@@ -103,7 +108,7 @@ def check_announcement(subject: str, body: str) -> None:
     problems.raise_if_any()
 
 
-def _html(text: str, link: str, footer: str) -> str:
+def _html(text: str, page: str, link: str, footer: str) -> str:
     paragraphs = "".join(
         "<p>" + html.escape(paragraph).replace("\n", "<br>\n") + "</p>"
         for paragraph in PARAGRAPH_BREAK.split(text)
@@ -111,7 +116,7 @@ def _html(text: str, link: str, footer: str) -> str:
     return (
         "<!doctype html><html><body>"
         + paragraphs
-        + f'<p><a href="{html.escape(link)}">Your page</a></p>'
+        + f'<p><a href="{html.escape(link)}">{html.escape(page)}</a></p>'
         + f"<hr><p><small>{html.escape(footer)}</small></p>"
         + "</body></html>"
     )

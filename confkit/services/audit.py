@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit.auditing import ENTITY_TYPES, Actor
 from confkit.errors import Problem, ValidationError
+from confkit.i18n import N_
 from confkit.models import (
     AuditAction,
     AuditEntry,
@@ -27,6 +28,7 @@ from confkit.models import (
     RegistrationChange,
     User,
 )
+from confkit.services.common import NOT_A_CHOICE
 
 PAGE_SIZE: Final = 100
 #: The entity type of the registrations' history in a timeline.
@@ -134,7 +136,12 @@ def _timeline(
     total = db.scalar(select(func.count()).select_from(keys)) or 0
     pages = max(1, math.ceil(total / size))
     if page < 1 or page > pages:
-        raise ValidationError.single("page", f"there is no page {page}: pages go from 1 to {pages}")
+        raise ValidationError.single(
+            "page",
+            N_("there is no page %(page)s: pages go from 1 to %(pages)s"),
+            page=page,
+            pages=pages,
+        )
     rows = db.execute(
         select(keys.c.source, keys.c.id)
         .order_by(keys.c.at.desc(), keys.c.source, keys.c.id.desc())
@@ -155,10 +162,20 @@ def _check_filters(entity_type: str | None, actor: str | None) -> None:
     problems = []
     if entity_type is not None and entity_type not in TIMELINE_TYPES:
         problems.append(
-            Problem("type", f"{entity_type!r} is not one of: {', '.join(TIMELINE_TYPES)}")
+            Problem(
+                "type",
+                NOT_A_CHOICE,
+                {"value": repr(entity_type), "choices": ", ".join(TIMELINE_TYPES)},
+            )
         )
     if actor is not None and len(actor) > ACTOR_FILTER_MAX_LENGTH:
-        problems.append(Problem("actor", f"is longer than {ACTOR_FILTER_MAX_LENGTH} characters"))
+        problems.append(
+            Problem(
+                "actor",
+                N_("is longer than %(limit)s characters"),
+                {"limit": ACTOR_FILTER_MAX_LENGTH},
+            )
+        )
     if problems:
         raise ValidationError(problems)
 

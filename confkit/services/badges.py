@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from confkit.errors import ValidationError
 from confkit.formats.badges import BadgeSheet
+from confkit.i18n import N_
 from confkit.models import Event, Person, Registration, RegistrationStatus
 from confkit.organisation_names import organisation_full_names
 
@@ -29,7 +30,7 @@ def chosen_registrations(
     ValidationError naming the ids that are no registration of the event."""
     wanted = set(registration_ids)
     if not wanted:
-        raise ValidationError.single("registration_ids", "choose at least one registration")
+        raise ValidationError.single("registration_ids", N_("choose at least one registration"))
     found = (
         db.scalars(
             select(Registration)
@@ -44,7 +45,9 @@ def chosen_registrations(
     unknown = sorted(wanted - {registration.id for registration in found})
     if unknown:
         listed = ", ".join(str(number) for number in unknown)
-        raise ValidationError.single("registration_ids", f"no registration {listed} at this event")
+        raise ValidationError.single(
+            "registration_ids", N_("no registration %(ids)s at this event"), ids=listed
+        )
     return list(found)
 
 

@@ -11,11 +11,14 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from confkit.errors import Problem, ValidationError
+from confkit.i18n import N_
 
 T = TypeVar("T")
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Said of a time zone name wherever one is read: services, imports.
+NOT_A_ZONE = N_("%(value)s is not an IANA time zone name such as 'Asia/Baku'")
 
 
 class Problems:
@@ -24,8 +27,10 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def add(self, field: str, message: str) -> None:
-        self.items.append(Problem(field, message))
+    def add(self, field: str, template: str, **params: object) -> None:
+        """Record a problem: ``template`` is its English sentence marked with ``N_``, with
+        ``%(name)s`` placeholders that ``params`` fill."""
+        self.items.append(Problem(field, template, params))
 
     def __contains__(self, field: str) -> bool:
         return any(p.field == field for p in self.items)
@@ -47,52 +52,56 @@ class Problems:
     ) -> None:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.add(field, "is required")
+                self.add(field, N_("is required"))
             return
         if not isinstance(value, str):
-            self.add(field, "must be text")
+            self.add(field, N_("must be text"))
         elif len(value) > max_length:
-            self.add(field, f"is longer than {max_length} characters")
+            self.add(field, N_("is longer than %(limit)s characters"), limit=max_length)
         elif CONTROL_CHARACTERS.search(value):
             # PostgreSQL refuses NUL outright, and control characters corrupt feeds and CSV.
-            self.add(field, "contains a control character")
+            self.add(field, N_("contains a control character"))
 
     def slug(self, field: str, value: str) -> None:
         if not is_slug(value):
             self.add(
                 field,
-                "must be lowercase letters, digits and single hyphens, at most 100 characters",
+                N_("must be lowercase letters, digits and single hyphens, at most 100 characters"),
             )
 
     def timezone(self, field: str, value: str) -> None:
         if not is_iana_zone(value):
-            self.add(field, f"{value!r} is not an IANA time zone name such as 'Asia/Baku'")
+            self.add(field, NOT_A_ZONE, value=repr(value))
 
     def aware(self, field: str, value: datetime | None, *, required: bool = True) -> bool:
         """True when the value is a usable timezone-aware instant."""
         if value is None:
             if required:
-                self.add(field, "is required")
+                self.add(field, N_("is required"))
             return False
         if not isinstance(value, datetime):
-            self.add(field, "must be a date and time")
+            self.add(field, N_("must be a date and time"))
             return False
         if value.tzinfo is None or value.utcoffset() is None:
-            self.add(field, "must be timezone-aware (a naive date and time is ambiguous)")
+            self.add(field, N_("must be timezone-aware (a naive date and time is ambiguous)"))
             return False
         return True
 
     def country(self, field: str, value: str | None) -> None:
         if value is not None and value not in iso_country_codes():
-            self.add(field, f"{value!r} is not an ISO 3166-1 alpha-2 country code such as 'AZ'")
+            self.add(
+                field,
+                N_("%(value)s is not an ISO 3166-1 alpha-2 country code such as 'AZ'"),
+                value=repr(value),
+            )
 
     def not_negative(self, field: str, value: int | None) -> None:
         if value is None:
             return
         if not isinstance(value, int) or isinstance(value, bool):
-            self.add(field, "must be a whole number")
+            self.add(field, N_("must be a whole number"))
         elif value < 0:
-            self.add(field, "cannot be negative")
+            self.add(field, N_("cannot be negative"))
 
 
 def is_iana_zone(name: str) -> bool:

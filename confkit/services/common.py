@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit.db import Base
 from confkit.errors import ValidationError
+from confkit.i18n import N_
 
 ModelT = TypeVar("ModelT", bound=Base)
 EnumT = TypeVar("EnumT", bound=enum.Enum)
@@ -25,6 +26,18 @@ class Unset(enum.Enum):
 
 
 UNSET = Unset.UNSET
+# Said wherever a value must be one of a fixed list.
+NOT_A_CHOICE = N_("%(value)s is not one of: %(choices)s")
+# An id that names nothing, by the kind of thing looked up: its name has a case in a sentence.
+_NO_SUCH_ID = {
+    "person": N_("no person with id %(id)s"),
+    "affiliation": N_("no affiliation with id %(id)s"),
+    "organisation": N_("no organisation with id %(id)s"),
+    "delegation": N_("no delegation with id %(id)s"),
+    "venue": N_("no venue with id %(id)s"),
+    "room": N_("no room with id %(id)s"),
+    "track": N_("no track with id %(id)s"),
+}
 
 
 def resolve(db: DbSession, model: type[ModelT], value: ModelT | int, *, field: str) -> ModelT:
@@ -34,7 +47,9 @@ def resolve(db: DbSession, model: type[ModelT], value: ModelT | int, *, field: s
     is_id = isinstance(value, int) and not isinstance(value, bool)
     found = db.get(model, value) if is_id else None
     if found is None:
-        raise ValidationError.single(field, f"no {model.__name__.lower()} with id {value!r}")
+        kind = model.__name__.lower()
+        template = _NO_SUCH_ID.get(kind, N_("no %(kind)s with id %(id)s"))
+        raise ValidationError.single(field, template, kind=kind, id=repr(value))
     return found
 
 
@@ -46,7 +61,9 @@ def as_enum(enum_class: type[EnumT], value: EnumT | str, *, field: str) -> EnumT
         return enum_class(value)
     except ValueError:
         choices = ", ".join(str(m.value) for m in enum_class)
-        raise ValidationError.single(field, f"{value!r} is not one of: {choices}") from None
+        raise ValidationError.single(
+            field, NOT_A_CHOICE, value=repr(value), choices=choices
+        ) from None
 
 
 @contextmanager
@@ -67,7 +84,7 @@ def savepoint(db: DbSession, unique_fields: Mapping[str, str] | None = None) -> 
         message = str(error.orig)
         for constraint, field in (unique_fields or {}).items():
             if constraint in message or _sqlite_names(constraint, message):
-                raise ValidationError.single(field, "is already taken") from None
+                raise ValidationError.single(field, N_("is already taken")) from None
         raise
 
 

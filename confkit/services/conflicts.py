@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import selectinload
 
+from confkit.i18n import DEFAULT_LOCALE, Translator
 from confkit.models import Event, Person, ProgrammeSession, Room, SessionRole, SessionStatus
 from confkit.scheduling.clashes import ClashKind, Slot, find_clashes
+from confkit.translations import translated
 
 
 @dataclass(frozen=True)
@@ -30,24 +32,49 @@ class ClashReport:
     proposed: tuple[datetime, datetime] | None = None
 
     def __str__(self) -> str:
+        return self.in_language(DEFAULT_LOCALE)
+
+    def in_language(self, locale: str) -> str:
+        """The clash said in ``locale``, the sessions by their titles in it and their times in
+        the event's zone: 'room "Hall A": "Opening" (26 Nov 09:00–10:00) overlaps ...'."""
+        words = Translator(locale)
         zone = ZoneInfo(self.timezone)
-        what = (
-            f'room "{self.room.name}"'
-            if self.room is not None
-            else f"{self.person.display_name if self.person else 'a person'}"
-        )
-        first = _describe(self.first.title, self.proposed or self.first_times, zone)
-        second = _describe(self.second.title, (self.second.starts_at, self.second.ends_at), zone)
-        return f"{what}: {first} overlaps {second}"
+        first = _describe(words, self.first, self.proposed or self.first_times, zone)
+        second = _describe(words, self.second, (self.second.starts_at, self.second.ends_at), zone)
+        if self.room is not None:
+            return words.gettext(
+                'room "%(room)s": %(first)s overlaps %(second)s',
+                room=self.room.name,
+                first=first,
+                second=second,
+            )
+        if self.person is not None:
+            return words.gettext(
+                "%(person)s: %(first)s overlaps %(second)s",
+                person=self.person.display_name,
+                first=first,
+                second=second,
+            )
+        return words.gettext("a person: %(first)s overlaps %(second)s", first=first, second=second)
 
     @property
     def first_times(self) -> tuple[datetime, datetime]:
         return (self.first.starts_at, self.first.ends_at)
 
 
-def _describe(title: str, times: tuple[datetime, datetime], zone: ZoneInfo) -> str:
+def _describe(
+    words: Translator,
+    programme_session: ProgrammeSession,
+    times: tuple[datetime, datetime],
+    zone: ZoneInfo,
+) -> str:
     start, end = (instant.astimezone(zone) for instant in times)
-    return f'"{title}" ({start:%d %b %H:%M}–{end:%H:%M})'
+    return words.gettext(
+        '"%(title)s" (%(start)s–%(end)s)',
+        title=translated(programme_session, "title", words.locale),
+        start=words.short_datetime(start),
+        end=words.clock_time(end),
+    )
 
 
 def conflict_report(db: DbSession, event: Event) -> list[ClashReport]:

@@ -14,11 +14,12 @@ from typing import Final
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
+from confkit.i18n import LOCALES, N_
 from confkit.models import Event, ProgrammeSession
 from confkit.services.checks import Problems
 
 # Languages every event may be translated into, besides the ones it declares.
-INTERFACE_LANGUAGES: Final = frozenset({"en", "az", "ru"})
+INTERFACE_LANGUAGES: Final = frozenset(LOCALES)
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -76,10 +77,15 @@ def set_session_translation(
 
 def _check_language(problems: Problems, event: Event, language: str) -> None:
     if not isinstance(language, str) or not _LANGUAGE_CODE.match(language):
-        problems.add("language", "must be a language code such as 'az'")
+        problems.add("language", N_("must be a language code such as 'az'"))
     elif language not in translation_languages(event):
         offered = ", ".join(translation_languages(event))
-        problems.add("language", f"{language!r} is not one of the event's languages ({offered})")
+        problems.add(
+            "language",
+            N_("%(language)s is not one of the event's languages (%(offered)s)"),
+            language=repr(language),
+            offered=offered,
+        )
 
 
 def _with(

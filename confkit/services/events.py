@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from confkit import clock
 from confkit.errors import NotFound, ValidationError
+from confkit.i18n import N_, Phrase
 from confkit.models import (
     Event,
     ProgrammeSession,
@@ -158,7 +159,7 @@ def _checked_event_fields(
     """The event's fields after the change, once every rule holds. Raises ValidationError."""
     problems = Problems()
     for unknown in sorted(set(values) - EVENT_FIELDS):
-        problems.add(unknown, "is not a field of an event")
+        problems.add(unknown, N_("is not a field of an event"))
     merged = {name: getattr(event, name) for name in EVENT_FIELDS}
     merged.update({k: v for k, v in values.items() if k in EVENT_FIELDS})
     problems.slug("slug", merged["slug"])
@@ -167,10 +168,10 @@ def _checked_event_fields(
     problems.timezone("timezone", merged["timezone"])
     for field in ("starts_on", "ends_on"):
         if not isinstance(merged[field], date) or isinstance(merged[field], datetime):
-            problems.add(field, "must be a date")
+            problems.add(field, N_("must be a date"))
     dates_valid = "starts_on" not in problems and "ends_on" not in problems
     if dates_valid and merged["ends_on"] < merged["starts_on"]:
-        problems.add("ends_on", "is before the first day")
+        problems.add("ends_on", N_("is before the first day"))
         dates_valid = False
     problems.not_negative("capacity", merged["capacity"])
     opens = merged["registration_opens_at"]
@@ -178,13 +179,13 @@ def _checked_event_fields(
     valid_window = problems.aware("registration_opens_at", opens, required=False)
     valid_window &= problems.aware("registration_closes_at", closes, required=False)
     if valid_window and as_utc(closes) <= as_utc(opens):
-        problems.add("registration_closes_at", "must be after registration opens")
+        problems.add("registration_closes_at", N_("must be after registration opens"))
     merged["registration_mode"] = problems.collect(
         lambda: as_enum(RegistrationMode, merged["registration_mode"], field="registration_mode")
     )
     languages = merged["languages"]
     if not isinstance(languages, list | tuple) or not all(isinstance(x, str) for x in languages):
-        problems.add("languages", "must be a list of language codes")
+        problems.add("languages", N_("must be a list of language codes"))
     else:
         merged["languages"] = list(languages)
     if merged["venue"] is not None:
@@ -196,7 +197,7 @@ def _checked_event_fields(
         with db.no_autoflush:
             taken = db.scalar(select(func.count()).select_from(Event).where(Event.slug == slug))
         if taken:
-            problems.add("slug", f"{slug!r} is already taken by another event")
+            problems.add("slug", N_("%(slug)s is already taken by another event"), slug=repr(slug))
     if not creating and dates_valid and "timezone" not in problems:
         _check_sessions_fit(db, event, merged, problems)
     problems.raise_if_any()
@@ -221,11 +222,10 @@ def _check_sessions_fit(
             .order_by(ProgrammeSession.starts_at)
         ).all()
     if outside:
-        titles = ", ".join(f"{title!r}" for title in outside[:5])
-        more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
         problems.add(
             "ends_on" if merged["timezone"] == event.timezone else "timezone",
-            f"would leave scheduled sessions outside the event's days: {titles}{more}",
+            N_("would leave scheduled sessions outside the event's days: %(titles)s"),
+            titles=some_titles(outside),
         )
 
 
@@ -432,9 +432,17 @@ def _refuse_when_used(db: DbSession, condition: ColumnElement[bool], field: str)
         select(ProgrammeSession.title).where(condition).order_by(ProgrammeSession.starts_at)
     ).all()
     if titles:
-        named = ", ".join(f"{title!r}" for title in titles[:5])
-        more = f" and {len(titles) - 5} more" if len(titles) > 5 else ""
-        raise ValidationError.single(field, f"is used by sessions: {named}{more}")
+        raise ValidationError.single(
+            field, N_("is used by sessions: %(titles)s"), titles=some_titles(titles)
+        )
+
+
+def some_titles(titles: Sequence[str], shown: int = 5) -> str | Phrase:
+    """The first ``shown`` titles, quoted, and how many more there are."""
+    named = ", ".join(f"{title!r}" for title in titles[:shown])
+    if len(titles) <= shown:
+        return named
+    return Phrase(N_("%(titles)s and %(count)s more"), titles=named, count=len(titles) - shown)
 
 
 def _move(items: Sequence[Room] | Sequence[Track], item: Room | Track, by: int) -> None:
@@ -479,14 +487,16 @@ def _check_place(
     problems.not_negative("capacity", values.get("capacity"))
     colour = values.get("colour")
     if colour is not None and not _is_hex_colour(colour):
-        problems.add("colour", "must be a colour like #1f6feb")
+        problems.add("colour", N_("must be a colour like #1f6feb"))
     if "slug" not in problems:
         query = select(model.id).where(model.event_id == event.id, model.slug == values["slug"])
         if own_id is not None:
             query = query.where(model.id != own_id)
         with db.no_autoflush:
             if db.scalar(query) is not None:
-                problems.add("slug", f"{values['slug']!r} is already used in this event")
+                problems.add(
+                    "slug", N_("%(slug)s is already used in this event"), slug=repr(values["slug"])
+                )
     problems.raise_if_any()
 
 

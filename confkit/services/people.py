@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import ValidationError
+from confkit.i18n import N_
 from confkit.models import (
     Affiliation,
     Delegation,
@@ -113,14 +114,14 @@ def _check_person(db: DbSession, values: dict[str, Any], *, own_id: int | None) 
     if email is not None:
         local, at, domain = email.rpartition("@")
         if not at or not local or "." not in domain or len(email) > EMAIL_MAX_LENGTH:
-            problems.add("email", f"{email!r} is not an email address")
+            problems.add("email", N_("%(email)s is not an email address"), email=repr(email))
         else:
             query = select(Person.id).where(Person.email == email)
             if own_id is not None:
                 query = query.where(Person.id != own_id)
             with db.no_autoflush:
                 if db.scalar(query) is not None:
-                    problems.add("email", "belongs to another person")
+                    problems.add("email", N_("belongs to another person"))
     problems.raise_if_any()
 
 
@@ -245,7 +246,7 @@ def _organisation_values(
             ancestor: Organisation | None = resolved
             while ancestor is not None:
                 if own is not None and ancestor is own:
-                    problems.add("parent", "would make the organisation its own parent")
+                    problems.add("parent", N_("would make the organisation its own parent"))
                     break
                 ancestor = ancestor.parent
             values["parent"] = resolved
@@ -320,7 +321,7 @@ def _check_period(
 ) -> None:
     problems.text("position_title", title, max_length=300, required=False)
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
-        problems.add("ends_on", "is before the position starts")
+        problems.add("ends_on", N_("is before the position starts"))
 
 
 def create_delegation(

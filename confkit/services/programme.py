@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import ConflictError, NotFound, Problem, ValidationError
+from confkit.i18n import N_
 from confkit.models import (
     Affiliation,
     Event,
@@ -46,6 +47,24 @@ SESSION_FIELDS = CALENDAR_FIELDS | {
     "visibility",
     "signup_capacity",
     "expected_audience",
+}
+OUTSIDE_THE_DAYS = N_("is outside the event's days")
+# A role held twice, said with the role's own word: its form changes with the language.
+_ALREADY_IN_ROLE = {
+    RoleKind.SPEAKER: N_("is already speaker of this session"),
+    RoleKind.CHAIR: N_("is already chair of this session"),
+    RoleKind.MODERATOR: N_("is already moderator of this session"),
+    RoleKind.PANELLIST: N_("is already panellist of this session"),
+    RoleKind.PARTICIPANT: N_("is already participant of this session"),
+}
+# A number the room cannot hold, by the field that gives it.
+_MORE_THAN_THE_ROOM = {
+    "expected_audience": N_(
+        "expected audience of %(value)s is more than room %(room)s holds (%(capacity)s)"
+    ),
+    "signup_capacity": N_(
+        "sign-up capacity of %(value)s is more than room %(room)s holds (%(capacity)s)"
+    ),
 }
 
 
@@ -157,7 +176,7 @@ def update_session(
     """Change any of ``SESSION_FIELDS``. Raises ValidationError, then ConflictError."""
     unknown = sorted(set(changes) - SESSION_FIELDS)
     if unknown:
-        raise ValidationError(Problem(name, "is not a field of a session") for name in unknown)
+        raise ValidationError(Problem(name, N_("is not a field of a session")) for name in unknown)
     _lock_programme(db, programme_session.event)
     current = {name: getattr(programme_session, name) for name in SESSION_FIELDS}
     proposed = current | changes
@@ -216,7 +235,7 @@ def uncancel_session(
     """Put a cancelled session back on the programme. Raises ConflictError if its room or
     people are taken meanwhile."""
     if programme_session.status is not SessionStatus.CANCELLED:
-        raise ValidationError.single("status", "the session is not cancelled")
+        raise ValidationError.single("status", N_("the session is not cancelled"))
     return update_session(db, programme_session, status=SessionStatus.SCHEDULED, now=now)
 
 
@@ -248,13 +267,17 @@ def assign_role(
             and resolved_person is not None
             and (resolved_affiliation.person_id != resolved_person.id)
         ):
-            problems.add("affiliation", "is a position of another person")
+            problems.add("affiliation", N_("is a position of another person"))
     problems.not_negative("position", position)
-    if resolved_person is not None and any(
-        r.person_id == resolved_person.id and r.role == resolved_role
-        for r in programme_session.roles
+    if (
+        resolved_person is not None
+        and resolved_role is not None
+        and any(
+            r.person_id == resolved_person.id and r.role == resolved_role
+            for r in programme_session.roles
+        )
     ):
-        problems.add("person", f"is already {resolved_role} of this session")
+        problems.add("person", _ALREADY_IN_ROLE[resolved_role])
     problems.raise_if_any()
     assert resolved_person is not None
     assert resolved_role is not None
@@ -305,7 +328,9 @@ def reorder_roles(
     by_id = {r.id: r for r in programme_session.roles}
     ids = [item.id if isinstance(item, SessionRole) else item for item in ordered]
     if not all(isinstance(i, int) for i in ids) or sorted(ids) != sorted(by_id):
-        raise ValidationError.single("roles", "must list each of the session's roles exactly once")
+        raise ValidationError.single(
+            "roles", N_("must list each of the session's roles exactly once")
+        )
     if ids == [r.id for r in programme_session.roles]:
         return list(programme_session.roles)
     with savepoint(db):
@@ -326,7 +351,7 @@ def shift_event(
     registration deadline moves with the event; the opening stays. Raises ValidationError.
     """
     if not isinstance(starts_on, date) or isinstance(starts_on, datetime):
-        raise ValidationError.single("starts_on", "must be a date")
+        raise ValidationError.single("starts_on", N_("must be a date"))
     days = starts_on - event.starts_on
     if not days:
         return event
@@ -369,7 +394,7 @@ def _new_roles(roles: Sequence[tuple[Person, RoleKind | str]]) -> list[tuple[Per
             problems.items.extend(error.problems)
             continue
         if any(p is person and k is kind for p, k in checked):
-            problems.add(name, f"is already {kind} of this session")
+            problems.add(name, _ALREADY_IN_ROLE[kind])
             continue
         checked.append((person, kind))
     problems.raise_if_any()
@@ -403,7 +428,9 @@ def _check_session(
     if new_uuid is not None:
         with db.no_autoflush:
             if db.scalar(select(ProgrammeSession.id).where(ProgrammeSession.uuid == new_uuid)):
-                problems.add("uuid", f"{new_uuid} is already used by another session")
+                problems.add(
+                    "uuid", N_("%(uuid)s is already used by another session"), uuid=new_uuid
+                )
     problems.text("title", values["title"], max_length=500)
     problems.text("abstract", values["abstract"], max_length=20_000, required=False)
     problems.text("language", values["language"], max_length=16, required=False)
@@ -425,14 +452,14 @@ def _check_session(
         starts_at = result["starts_at"] = as_utc(starts_at)
         ends_at = result["ends_at"] = as_utc(ends_at)
     if times_valid and ends_at <= starts_at:
-        problems.add("ends_at", "must be after the start")
+        problems.add("ends_at", N_("must be after the start"))
         times_valid = False
     if times_valid and result["status"] is SessionStatus.SCHEDULED:
         first, after_last = event_bounds(event)
         if starts_at < first or starts_at >= after_last:
-            problems.add("starts_at", "is outside the event's days")
+            problems.add("starts_at", OUTSIDE_THE_DAYS)
         if ends_at > after_last or ends_at <= first:
-            problems.add("ends_at", "is outside the event's days")
+            problems.add("ends_at", OUTSIDE_THE_DAYS)
     problems.raise_if_any()
     if result["status"] is SessionStatus.SCHEDULED:
         clashes = clashes_for(
@@ -461,7 +488,9 @@ def _place(
         return None
     found = problems.collect(lambda: resolve(db, model, value, field=field_name))
     if found is not None and found.event_id != event.id:
-        problems.add(field_name, f"belongs to another event than {event.slug!r}")
+        problems.add(
+            field_name, N_("belongs to another event than %(slug)s"), slug=repr(event.slug)
+        )
         return None
     return found
 
@@ -471,16 +500,14 @@ def _warnings(programme_session: ProgrammeSession) -> list[Problem]:
     room = programme_session.room
     if room is None or room.capacity is None:
         return warnings
-    for name, label in (
-        ("expected_audience", "expected audience"),
-        ("signup_capacity", "sign-up capacity"),
-    ):
+    for name, template in _MORE_THAN_THE_ROOM.items():
         value = getattr(programme_session, name)
         if value is not None and value > room.capacity:
             warnings.append(
                 Problem(
                     name,
-                    f"{label} of {value} is more than room {room.name!r} holds ({room.capacity})",
+                    template,
+                    {"value": value, "room": repr(room.name), "capacity": room.capacity},
                 )
             )
     return warnings

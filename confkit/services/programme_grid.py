@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import selectinload
 
 from confkit.errors import ValidationError
+from confkit.i18n import N_
 from confkit.models import Event, ProgrammeSession, Room, SessionRole
 from confkit.scheduling.clashes import ClashKind
 from confkit.services.checks import day_bounds
@@ -89,8 +90,10 @@ def programme_grid(db: DbSession, event: Event, day: date) -> ProgrammeGrid:
     if day not in days:
         raise ValidationError.single(
             "day",
-            f"{day.isoformat()} is not a day of the event"
-            f" ({days[0].isoformat()} to {days[-1].isoformat()})",
+            N_("%(day)s is not a day of the event (%(first)s to %(last)s)"),
+            day=day.isoformat(),
+            first=days[0].isoformat(),
+            last=days[-1].isoformat(),
         )
     first, after = day_bounds(event.timezone, day, day)
     sessions = db.scalars(

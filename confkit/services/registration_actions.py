@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import CapacityError, ValidationError
+from confkit.i18n import N_
 from confkit.models import Event, Registration
+from confkit.services.common import NOT_A_CHOICE
 from confkit.services.seats import (
     approve_registration,
     cancel_registration,
@@ -75,10 +77,12 @@ def apply_action(
         chosen = RegistrationAction(action)
     except ValueError:
         choices = ", ".join(a.value for a in RegistrationAction)
-        raise ValidationError.single("action", f"{action!r} is not one of: {choices}") from None
+        raise ValidationError.single(
+            "action", NOT_A_CHOICE, value=repr(action), choices=choices
+        ) from None
     wanted = list(dict.fromkeys(registration_ids))
     if not wanted:
-        raise ValidationError.single("registrations", "choose at least one registration")
+        raise ValidationError.single("registrations", N_("choose at least one registration"))
     found = {
         registration.id: registration
         for registration in db.scalars(
@@ -90,7 +94,9 @@ def apply_action(
     missing = [str(registration_id) for registration_id in wanted if registration_id not in found]
     if missing:
         raise ValidationError.single(
-            "registrations", f"no registration of this event with id {', '.join(missing)}"
+            "registrations",
+            N_("no registration of this event with id %(ids)s"),
+            ids=", ".join(missing),
         )
     stamp = now or clock.now()
     outcome = ActionOutcome(action=chosen)

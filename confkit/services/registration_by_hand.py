@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
+from confkit.i18n import N_
 from confkit.imports.people import person_by_email
 from confkit.models import (
     Affiliation,
@@ -73,14 +74,14 @@ def register_by_hand(
     )
     organisation: Organisation | None = None
     if details.organisation_id is not None and details.new_organisation is not None:
-        problems.add("organisation", "choose an organisation or name a new one, not both")
+        problems.add("organisation", N_("choose an organisation or name a new one, not both"))
     elif details.organisation_id is not None:
         organisation = problems.collect(
             lambda: resolve(db, Organisation, details.organisation_id or 0, field="organisation")
         )
     person = person_by_email(db, email) if email else None
     if person is not None and _registered(db, event, person):
-        problems.add("email", f"{email} is already registered for this event")
+        problems.add("email", N_("%(email)s is already registered for this event"), email=email)
     problems.raise_if_any()
 
     with savepoint(db):

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, o
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from confkit.i18n import N_
 from confkit.models import (
     Affiliation,
     Delegation,
@@ -103,7 +104,7 @@ def filter_registrations(
     wanted_kind = _choice(problems, OrganisationKind, organisation_kind, "organisation_kind")
     wanted_country = (country or "").strip().upper() or None
     if wanted_country is not None and not (len(wanted_country) == 2 and wanted_country.isalpha()):
-        problems.add("country", "must be a two-letter country code such as AZ")
+        problems.add("country", N_("must be a two-letter country code such as AZ"))
     if delegation_id is not None and (
         isinstance(delegation_id, bool)
         or not isinstance(delegation_id, int)
@@ -114,19 +115,25 @@ def filter_registrations(
         )
         is None
     ):
-        problems.add("delegation", f"no delegation with id {delegation_id!r} at this event")
+        problems.add(
+            "delegation",
+            N_("no delegation with id %(id)s at this event"),
+            id=repr(delegation_id),
+        )
     words = (text or "").split()
     if text:
         problems.text("text", text, max_length=TEXT_MAX_LENGTH, required=False)
     wanted_order = problems.collect(lambda: as_enum(RegistrationOrder, order, field="order"))
     if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
-        problems.add("page", f"must be a whole number from 1 to {MAX_PAGE}")
+        problems.add("page", N_("must be a whole number from 1 to %(limit)s"), limit=MAX_PAGE)
     if per_page is not None and (
         isinstance(per_page, bool)
         or not isinstance(per_page, int)
         or not 1 <= per_page <= MAX_PER_PAGE
     ):
-        problems.add("per_page", f"must be a whole number from 1 to {MAX_PER_PAGE}")
+        problems.add(
+            "per_page", N_("must be a whole number from 1 to %(limit)s"), limit=MAX_PER_PAGE
+        )
     problems.raise_if_any()
 
     organisation = aliased(Organisation)

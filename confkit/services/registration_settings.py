@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import ValidationError
+from confkit.i18n import N_, Counted
 from confkit.models import (
     Event,
     InvitationCode,
@@ -39,7 +40,7 @@ DEFAULT_PUBLIC_CATEGORIES = (
 )
 _CHOICE_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE})
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-_USED_UP = "has been used as often as it may be"
+_USED_UP = N_("has been used as often as it may be")
 
 
 def public_categories(event: Event) -> tuple[RegistrationCategory, ...]:
@@ -141,7 +142,7 @@ def _checked_settings(
     opening = values.get("registration_opens_at", event.registration_opens_at)
     closing = values.get("registration_closes_at", event.registration_closes_at)
     if isinstance(opening, datetime) and isinstance(closing, datetime) and closing <= opening:
-        problems.add("registration_closes_at", "must be after the opening time")
+        problems.add("registration_closes_at", N_("must be after the opening time"))
     if mode is not UNSET:
         values["registration_mode"] = problems.collect(
             lambda: as_enum(RegistrationMode, mode, field="mode")
@@ -187,7 +188,7 @@ def add_question(
     problems = Problems()
     if not isinstance(key, str) or not _KEY.match(key):
         problems.add(
-            "key", "must be lowercase letters, digits and underscores, starting with a letter"
+            "key", N_("must be lowercase letters, digits and underscores, starting with a letter")
         )
     resolved_kind, cleaned = _checked_question(problems, label, kind, choices)
     problems.raise_if_any()
@@ -231,7 +232,9 @@ def update_question(
     if resolved_kind is not None and resolved_kind is not question.kind:
         answered = answer_count(db, question)
         if answered:
-            problems.add("kind", f"cannot change: {_people(answered)} answered as it is")
+            problems.add(
+                "kind", N_("cannot change: %(people)s answered as it is"), people=_people(answered)
+            )
     problems.raise_if_any()
     assert resolved_kind is not None  # a kind that is none of them is a problem raised above
     question.label = new_label.strip()
@@ -262,7 +265,8 @@ def remove_question(db: DbSession, question: RegistrationQuestion) -> None:
     if answered:
         raise ValidationError.single(
             "question",
-            f"cannot be removed: {_people(answered)} answered it; make it optional instead",
+            N_("cannot be removed: %(people)s answered it; make it optional instead"),
+            people=_people(answered),
         )
     event = question.event
     db.delete(question)
@@ -290,8 +294,8 @@ def answer_counts(db: DbSession, event: Event) -> dict[str, int]:
     return counts
 
 
-def _people(number: int) -> str:
-    return "1 person" if number == 1 else f"{number} people"
+def _people(number: int) -> Counted:
+    return Counted("%(num)s person", "%(num)s people", number)
 
 
 def _checked_question(
@@ -302,11 +306,11 @@ def _checked_question(
     resolved_kind = problems.collect(lambda: as_enum(QuestionKind, kind, field="kind"))
     cleaned = [c.strip() for c in choices if isinstance(c, str) and c.strip()]
     if resolved_kind in _CHOICE_KINDS and len(cleaned) < 2:
-        problems.add("choices", "a choice question needs at least two choices")
+        problems.add("choices", N_("a choice question needs at least two choices"))
     if resolved_kind is not None and resolved_kind not in _CHOICE_KINDS and cleaned:
-        problems.add("choices", f"a {resolved_kind.value} question has no choices")
+        problems.add("choices", N_("a %(kind)s question has no choices"), kind=resolved_kind.value)
     if len(set(cleaned)) != len(cleaned):
-        problems.add("choices", "are not all different")
+        problems.add("choices", N_("are not all different"))
     for choice in cleaned:
         problems.text("choices", choice, max_length=200)
     return resolved_kind, cleaned
@@ -325,9 +329,9 @@ def add_invitation_code(
     problems = Problems()
     text = code.strip() if code is not None else secrets.token_urlsafe(12)
     if not re.fullmatch(r"[A-Za-z0-9_-]{4,64}", text):
-        problems.add("code", "must be 4 to 64 letters, digits, hyphens or underscores")
+        problems.add("code", N_("must be 4 to 64 letters, digits, hyphens or underscores"))
     if isinstance(max_uses, bool) or not isinstance(max_uses, int) or max_uses < 1:
-        problems.add("max_uses", "must be at least 1")
+        problems.add("max_uses", N_("must be at least 1"))
     resolved = (
         problems.collect(lambda: as_enum(RegistrationCategory, category, field="category"))
         if category is not None
@@ -352,7 +356,7 @@ def check_invitation_code(db: DbSession, event: Event, code: str) -> InvitationC
         .execution_options(populate_existing=True)
     )
     if found is None:
-        raise ValidationError.single("invitation_code", "is not a code for this event")
+        raise ValidationError.single("invitation_code", N_("is not a code for this event"))
     if found.uses >= found.max_uses:
         raise ValidationError.single("invitation_code", _USED_UP)
     return found

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import contains_eager
 
 from confkit import clock
+from confkit.i18n import N_
 from confkit.models import (
     Delegation,
     Event,
@@ -60,9 +61,9 @@ def add_registration(
             lambda: resolve(db, Delegation, delegation, field="delegation")
         )
         if resolved_delegation is not None and resolved_delegation.event is not event:
-            problems.add("delegation", "belongs to another event")
+            problems.add("delegation", N_("belongs to another event"))
     if resolved_person is not None and _is_registered(db, event, resolved_person):
-        problems.add("person", "is already registered for this event")
+        problems.add("person", N_("is already registered for this event"))
     problems.raise_if_any()
     stamp = now or clock.now()
     unique_fields = {

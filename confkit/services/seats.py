@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import CapacityError, ValidationError
+from confkit.i18n import N_, Phrase
 from confkit.mail.compose import Notice
 from confkit.mail.notify import notify
 from confkit.models import (
@@ -33,7 +35,26 @@ from confkit.models import (
 from confkit.registration_window import RegistrationState, registration_state
 from confkit.services.history import ATTENDEE, SYSTEM, record_change
 
-_EXPIRED = "the confirmation link has expired: please register again"
+ALL_SEATS_TAKEN = N_("all %(capacity)s seats are taken")
+_EXPIRED = N_("the confirmation link has expired: please register again")
+# A status as "is ... and cannot be ..." says it: the stored value, in English.
+_STATUS_WORDS = {
+    RegistrationStatus.UNCONFIRMED: N_("unconfirmed"),
+    RegistrationStatus.CONFIRMED: N_("confirmed"),
+    RegistrationStatus.WAITLISTED: N_("waitlisted"),
+    RegistrationStatus.AWAITING_APPROVAL: N_("awaiting_approval"),
+    RegistrationStatus.REJECTED: N_("rejected"),
+    RegistrationStatus.CANCELLED: N_("cancelled"),
+}
+# What cannot be done to a registration in the wrong status, by the verb the service uses.
+_CANNOT_BE = {
+    "confirmed": N_("is %(status)s and cannot be confirmed"),
+    "approved": N_("is %(status)s and cannot be approved"),
+    "placed": N_("is %(status)s and cannot be placed"),
+    "rejected": N_("is %(status)s and cannot be rejected"),
+    "cancelled": N_("is %(status)s and cannot be cancelled"),
+    "promoted": N_("is %(status)s and cannot be promoted"),
+}
 
 # How long a confirmation link stays valid.
 CONFIRMATION_PERIOD = timedelta(hours=48)
@@ -137,13 +158,11 @@ def confirm_registration(
         # been recorded yet, which is what the person needs to hear.
         if expired and registration.confirmed_at is None:
             raise ValidationError.single("token", _EXPIRED)
-        raise ValidationError.single(
-            "registration", f"is {registration.status.value} and cannot be confirmed"
-        )
+        _refuse(registration, "confirmed")
     if expired:
         raise ValidationError.single("token", _EXPIRED)
     if registration_state(event, stamp) is not RegistrationState.OPEN:
-        raise ValidationError.single("event", "registration for this event is closed")
+        raise ValidationError.single("event", N_("registration for this event is closed"))
     previous = registration.status
     if event.registration_mode is RegistrationMode.APPROVAL:
         _set_status(registration, RegistrationStatus.AWAITING_APPROVAL, stamp)
@@ -304,7 +323,7 @@ def promote_registration(
     _require(registration, {RegistrationStatus.WAITLISTED}, "promoted")
     stamp = now or clock.now()
     if not _seat_free(db, event):
-        raise CapacityError(f"all {event.capacity} seats are taken")
+        raise CapacityError(ALL_SEATS_TAKEN, capacity=event.capacity)
     _set_status(registration, RegistrationStatus.CONFIRMED, stamp)
     registration.confirmed_at = stamp
     record_change(
@@ -334,7 +353,7 @@ def set_capacity(
     if capacity is not None and (
         isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0
     ):
-        raise ValidationError.single("capacity", "must be a whole number, 0 or more")
+        raise ValidationError.single("capacity", N_("must be a whole number, 0 or more"))
     lock_seats(db, event)
     stamp = now or clock.now()
     event.capacity = capacity
@@ -465,7 +484,7 @@ def _take_seat_or_wait(
         registration.confirmed_at = stamp
         return Notice.CONFIRMED
     if not event.waitlist_enabled:
-        raise CapacityError(f"all {event.capacity} seats are taken")
+        raise CapacityError(ALL_SEATS_TAKEN, capacity=event.capacity)
     _set_status(registration, RegistrationStatus.WAITLISTED, stamp)
     registration.waitlisted_at = stamp
     return Notice.WAITLISTED
@@ -491,9 +510,13 @@ def _free_agenda(db: DbSession, registration: Registration) -> None:
 
 def _require(registration: Registration, allowed: set[RegistrationStatus], verb: str) -> None:
     if registration.status not in allowed:
-        raise ValidationError.single(
-            "registration", f"is {registration.status.value} and cannot be {verb}"
-        )
+        _refuse(registration, verb)
+
+
+def _refuse(registration: Registration, verb: str) -> NoReturn:
+    raise ValidationError.single(
+        "registration", _CANNOT_BE[verb], status=Phrase(_STATUS_WORDS[registration.status])
+    )
 
 
 def _set_status(registration: Registration, status: RegistrationStatus, stamp: datetime) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from confkit import clock
 from confkit.errors import ValidationError
+from confkit.i18n import DEFAULT_LOCALE, LOCALES, N_, EnglishOnly
 from confkit.mail.compose import Notice, compose, mail_host
 from confkit.mail.notify import notify
 from confkit.mail.outbox import message_row
@@ -85,6 +86,8 @@ class SignupDetails:
     answers: Mapping[str, Any] = field(default_factory=dict)
     consent: bool = False
     invitation_code: str | None = None
+    # The language of the form: the person's mails are written in it (confkit.i18n.LOCALES).
+    locale: str = DEFAULT_LOCALE
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ def register(
     known_person = _person_by_email(db, email)
     existing = _registration_of(db, event, known_person)
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
-        _remind(db, existing, base_url, stamp)
+        _remind(db, existing, details.locale, base_url, stamp)
         return SignupOutcome(existing, created=False)
     try:
         # All or nothing: a refused invitation code or a lost race leaves no person,
@@ -154,7 +157,7 @@ def register(
         )
         if existing is not None or raced is None or raced.status is RegistrationStatus.CANCELLED:
             raise
-        _remind(db, raced, base_url, stamp)
+        _remind(db, raced, details.locale, base_url, stamp)
         return SignupOutcome(raced, created=False)
     _mail(db, registration, Notice.CONFIRM_REQUEST, base_url, stamp)
     db.flush()
@@ -191,6 +194,7 @@ def _store(
         "category": category,
         "status": RegistrationStatus.UNCONFIRMED,
         "answers": answers,
+        "locale": details.locale,
         "consent_given_at": stamp if details.consent else None,
         "confirm_by": stamp + CONFIRMATION_PERIOD,
         "confirmed_at": None,
@@ -261,6 +265,7 @@ def _store_new_person(
         "token": new_token(),
         "ticket_generation": 1,
         "answers": checked_answers(event.questions, details.answers),
+        "locale": details.locale,
         "consent_given_at": stamp if details.consent else None,
         "confirm_by": stamp + CONFIRMATION_PERIOD,
         "confirmed_at": None,
@@ -310,14 +315,16 @@ def normalise_email(email: str) -> str:
     try:
         checked = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValidationError.single("email", str(error)) from None
+        # The library says what is wrong in English; other languages say that it is wrong.
+        reason = EnglishOnly(str(error), N_("is not a valid email address"))
+        raise ValidationError.single("email", "%(reason)s", reason=reason) from None
     return str(checked.normalized)
 
 
 def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetime) -> str:
     problems = Problems()
     if registration_state(event, stamp) is not RegistrationState.OPEN:
-        raise ValidationError.single("event", "registration for this event is not open")
+        raise ValidationError.single("event", N_("registration for this event is not open"))
     problems.text("given_name", details.given_name, max_length=200)
     problems.text("family_name", details.family_name, max_length=200)
     problems.text("position", details.position, max_length=300, required=False)
@@ -326,14 +333,16 @@ def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetim
         lambda: as_enum(RegistrationCategory, details.category, field="category")
     )
     if category is not None and category not in public_categories(event):
-        problems.add("category", f"{category.value} is not offered on this form")
+        problems.add(
+            "category", N_("%(category)s is not offered on this form"), category=category.value
+        )
     if details.organisation_id is not None and details.new_organisation is not None:
-        problems.add("organisation", "choose an organisation or name a new one, not both")
+        problems.add("organisation", N_("choose an organisation or name a new one, not both"))
     if (
         details.organisation_id is not None
         and db.get(Organisation, details.organisation_id) is None
     ):
-        problems.add("organisation", "is not a known organisation")
+        problems.add("organisation", N_("is not a known organisation"))
     if details.new_organisation is not None:
         new = details.new_organisation
         problems.text("organisation_name", new.name, max_length=300)
@@ -343,14 +352,16 @@ def _checked(db: DbSession, event: Event, details: SignupDetails, stamp: datetim
     if details.delegation_id is not None:
         delegation = db.get(Delegation, details.delegation_id)
         if delegation is None or delegation.event_id != event.id:
-            problems.add("delegation", "is not a delegation to this event")
+            problems.add("delegation", N_("is not a delegation to this event"))
     problems.collect(lambda: checked_answers(event.questions, details.answers))
     if event.consent_text and not details.consent:
-        problems.add("consent", "is needed to register")
+        problems.add("consent", N_("is needed to register"))
+    if details.locale not in LOCALES:
+        problems.add("locale", N_("must be one of: %(choices)s"), choices=", ".join(LOCALES))
     if event.registration_mode is RegistrationMode.INVITATION:
         code = (details.invitation_code or "").strip()
         if not code:
-            problems.add("invitation_code", "is required: this event is by invitation only")
+            problems.add("invitation_code", N_("is required: this event is by invitation only"))
         else:
             # Only checked here; a use is spent when the registration is stored.
             problems.collect(lambda: check_invitation_code(db, event, code))
@@ -371,38 +382,38 @@ def checked_answers(
         if question.kind is QuestionKind.CHECKBOX:
             ticked = _ticked(value)
             if ticked is None:
-                problems.add(name, "must be ticked or not")
+                problems.add(name, N_("must be ticked or not"))
             elif ticked:
                 answers[question.key] = True
             elif question.required:
-                problems.add(name, "is required")
+                problems.add(name, N_("is required"))
             continue
         if _is_empty(value):
             if question.required:
-                problems.add(name, "is required")
+                problems.add(name, N_("is required"))
             continue
         match question.kind:
             case QuestionKind.SHORT_TEXT | QuestionKind.LONG_TEXT:
                 if not isinstance(value, str):
-                    problems.add(name, "must be text")
+                    problems.add(name, N_("must be text"))
                     continue
                 problems.text(name, value, max_length=_TEXT_LIMITS[question.kind])
                 answers[question.key] = value.strip()
             case QuestionKind.SINGLE_CHOICE:
                 if value not in question.choices:
-                    problems.add(name, "is not one of the choices")
+                    problems.add(name, N_("is not one of the choices"))
                     continue
                 answers[question.key] = value
             case QuestionKind.MULTIPLE_CHOICE:
                 chosen = [value] if isinstance(value, str) else value
                 if not isinstance(chosen, list) or any(c not in question.choices for c in chosen):
-                    problems.add(name, "is not among the choices")
+                    problems.add(name, N_("is not among the choices"))
                     continue
                 answers[question.key] = [c for c in question.choices if c in chosen]
             case QuestionKind.COUNTRY:
                 code = value.strip().upper() if isinstance(value, str) else None
                 if code not in iso_country_codes():
-                    problems.add(name, "is not an ISO 3166-1 country code")
+                    problems.add(name, N_("is not an ISO 3166-1 country code"))
                     continue
                 answers[question.key] = code
     problems.raise_if_any()
@@ -485,14 +496,18 @@ def _affiliation(db: DbSession, person: Person, details: SignupDetails) -> Affil
     return add_affiliation(db, person, organisation, position_title=position)
 
 
-def _remind(db: DbSession, registration: Registration, base_url: str, stamp: datetime) -> None:
-    """Mail the owner of an address that was registered again; change nothing else, except
-    that an unconfirmed registration gets a fresh confirmation period."""
+def _remind(
+    db: DbSession, registration: Registration, locale: str, base_url: str, stamp: datetime
+) -> None:
+    """Mail the owner of an address that was registered again, in the language of the form
+    just sent (whoever sent it, the stored language stays); change nothing else, except that an
+    unconfirmed registration gets a fresh confirmation period."""
     if registration.status is RegistrationStatus.UNCONFIRMED:
         registration.confirm_by = stamp + CONFIRMATION_PERIOD
-        _mail(db, registration, Notice.CONFIRM_REQUEST, base_url, stamp)
+        notice = Notice.CONFIRM_REQUEST
     else:
-        _mail(db, registration, Notice.ALREADY_REGISTERED, base_url, stamp)
+        notice = Notice.ALREADY_REGISTERED
+    notify(db, registration, notice, base_url=base_url, now=stamp, locale=locale)
     assert registration.status in ACTIVE_STATUSES | {RegistrationStatus.REJECTED}
     db.flush()
 

@@ -20,6 +20,7 @@ from webapp.admin.registration_forms import AnnouncementForm
 from webapp.admin.registration_routes import organiser_actor
 from webapp.database import get_db
 from webapp.feeds.settings import feed_settings
+from webapp.i18n import confkit_line
 
 TEMPLATE = "admin/announcements.html"
 
@@ -48,7 +49,7 @@ def announcements(slug: str) -> ResponseReturnValue:
         check_announcement(subject, body)
         found = filter_registrations(get_db(), event, **form.filters())
     except ValidationError as error:
-        return _compose_page(event, form, [str(p) for p in error.problems])
+        return _compose_page(event, form, [confkit_line(p) for p in error.problems])
     if not form.send.data:
         chosen = recipients(event, found.registrations)
         return render_template(TEMPLATE, event=event, form=form, step="preview", chosen=chosen)

@@ -16,6 +16,7 @@ from webapp.admin.audit_forms import AuditFilterForm
 from webapp.admin.auth import require_role
 from webapp.admin.registration_routes import event_for_organiser
 from webapp.database import get_db
+from webapp.i18n import confkit_line
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -52,7 +53,7 @@ def _audit_page(
         try:
             timeline = read(form)
         except ValidationError as error:
-            problems = [str(p) for p in error.problems]
+            problems = [confkit_line(p) for p in error.problems]
     page = render_template(
         "admin/audit/log.html",
         event=event,

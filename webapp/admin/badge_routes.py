@@ -21,6 +21,7 @@ from webapp.admin import bp
 from webapp.admin.badge_forms import BadgeFilterForm, BadgeSelectionForm
 from webapp.admin.registration_routes import event_for_organiser
 from webapp.database import get_db
+from webapp.i18n import confkit_line, confkit_text
 
 TEMPLATE = "admin/badges.html"
 
@@ -72,7 +73,7 @@ def _filtered_sheet(event: Event, form: BadgeFilterForm) -> tuple[BadgeSheet | N
     try:
         found = filter_registrations(get_db(), event, **form.filters())
     except ValidationError as error:
-        return None, [str(p) for p in error.problems]
+        return None, [confkit_line(p) for p in error.problems]
     return badge_sheet(get_db(), event, found.registrations), []
 
 
@@ -82,7 +83,7 @@ def _chosen_sheet(event: Event, form: BadgeSelectionForm) -> tuple[BadgeSheet | 
     try:
         chosen = chosen_registrations(get_db(), event, form.registration_ids.data or [])
     except ValidationError as error:
-        return None, [p.message for p in error.problems]
+        return None, [confkit_text(p) for p in error.problems]
     return badge_sheet(get_db(), event, chosen), []
 
 
@@ -94,7 +95,7 @@ def _pdf(
             sheet, secret_key=current_app.config["SECRET_KEY"], layout=layout or ""
         )
     except ValidationError as error:
-        problems = [str(p) for p in error.problems]
+        problems = [confkit_line(p) for p in error.problems]
         return _page(event, sheet=sheet, problems=problems, **forms)
     return data, {
         "Content-Type": "application/pdf",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from flask import abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from confkit.errors import Problem, ValidationError
+from confkit.errors import ValidationError
 from confkit.models import AccountRole, Event, Venue
 from confkit.services.accounts import can
 from confkit.services.events import (
@@ -102,7 +103,7 @@ def _chosen_venue(form: EventForm) -> Venue | int | None:
         return create_venue(get_db(), **form.new_venue())
     except ValidationError as error:
         raise ValidationError(
-            Problem(NEW_VENUE_FIELDS.get(p.field, p.field), p.message) for p in error.problems
+            replace(p, field=NEW_VENUE_FIELDS.get(p.field, p.field)) for p in error.problems
         ) from None
 
 

@@ -1,5 +1,5 @@
 """confkit's errors shown on a form: each problem and clash next to the field it concerns, the
-rest above the form.
+rest above the form, all in the request's language (webapp.i18n.confkit_text).
 
 Two ways to hand back what no field shows: :func:`show_problems` returns the sentences (for
 pages that list them above the form themselves) and :func:`place_problems` keeps them in the
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import Form
 
-from confkit.errors import Problem
+from confkit.errors import Problem, clash_problem
 from confkit.scheduling.clashes import ClashKind
 from confkit.services.conflicts import ClashReport
+from webapp.i18n import confkit_line, confkit_text
 
 STALE_FORM = _l("The page was open too long, or the form did not come from this site.")
 
@@ -31,9 +31,9 @@ def show_problems(
     for problem in problems:
         name = _field_name(problem, fields)
         if name is not None and name in form:
-            add_error(form, name, problem.message)
+            add_error(form, name, confkit_text(problem))
         else:
-            unplaced.append(str(problem))
+            unplaced.append(confkit_line(problem))
     return unplaced
 
 
@@ -44,7 +44,7 @@ def place_problems(
     so none is lost."""
     for problem in problems:
         name = _field_name(problem, fields)
-        add_error(form, name if name is not None and name in form else None, problem.message)
+        add_error(form, name if name is not None and name in form else None, confkit_text(problem))
 
 
 def show_clashes(
@@ -55,13 +55,7 @@ def show_clashes(
     for clash in clashes:
         is_room = isinstance(clash, ClashReport) and clash.kind is ClashKind.ROOM
         field = room_field if is_room and room_field is not None else person_field
-        add_error(form, field, clash_message(clash))
-
-
-def clash_message(clash: object) -> str:
-    """A clash as the sentence a form shows: confkit's description after a word saying what
-    it is."""
-    return gettext("Clash: %(clash)s", clash=str(clash))
+        add_error(form, field, confkit_text(clash_problem(clash, field)))
 
 
 def add_error(form: Form, field_name: str | None, message: str) -> None:

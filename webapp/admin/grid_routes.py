@@ -22,6 +22,7 @@ from webapp.admin.form_errors import place_problems, show_clashes
 from webapp.admin.registration_routes import event_for_organiser
 from webapp.admin.session_forms import SESSION_FIELD_NAMES, MoveForm, times_data
 from webapp.database import get_db
+from webapp.i18n import confkit_text
 
 GRID_PAGE = "admin/programme/grid.html"
 
@@ -83,7 +84,7 @@ def _grid_page(
     try:
         grid = programme_grid(get_db(), event, day)
     except ValidationError as error:
-        return _refused_day(event, "; ".join(p.message for p in error.problems))
+        return _refused_day(event, "; ".join(confkit_text(p) for p in error.problems))
     forms = {
         cell.session.id: MoveForm(
             formdata=None,

@@ -47,6 +47,7 @@ from webapp.admin.import_jobs import (
 from webapp.admin.import_uploads import forget_upload, keep_upload, kept_upload
 from webapp.admin.registration_routes import organiser_actor
 from webapp.database import get_db
+from webapp.i18n import confkit_line
 
 # How often the page of a running job reloads itself, in seconds.
 REFRESH_SECONDS: Final = 2
@@ -102,7 +103,7 @@ def import_preview(slug: str) -> ResponseReturnValue:
     try:
         plan = plan_csv_import(get_db(), event, kind, data, save=False, actor=organiser_actor(user))
     except ValidationError as error:
-        return _upload_page(event, form, [str(p) for p in error.problems], status=400)
+        return _upload_page(event, form, [confkit_line(p) for p in error.problems], status=400)
     seconds = time.monotonic() - started
     if not plan.ok:
         return _preview_page(event, kind, filename, plan, seconds, confirm=None, status=400)

@@ -26,6 +26,7 @@ from webapp.admin.event_forms import MoveForm, RemoveForm, RoomForm, TrackForm
 from webapp.admin.form_errors import STALE_FORM, form_problems, show_problems
 from webapp.admin.registration_routes import event_for_organiser
 from webapp.database import get_db
+from webapp.i18n import confkit_text
 
 # Rooms
 
@@ -87,7 +88,7 @@ def room_remove(slug: str, room_id: int) -> ResponseReturnValue:
     try:
         remove_room(get_db(), room)
     except ValidationError as error:
-        problems = [f"{room.name} {p.message}" for p in error.problems]
+        problems = [f"{room.name} {confkit_text(p)}" for p in error.problems]
         return _rooms_page(event, RoomForm(formdata=None), problems, status=400)
     return redirect(url_for(".rooms", slug=event.slug), 303)
 
@@ -153,7 +154,7 @@ def track_remove(slug: str, track_id: int) -> ResponseReturnValue:
     try:
         remove_track(get_db(), track)
     except ValidationError as error:
-        problems = [f"{track.name} {p.message}" for p in error.problems]
+        problems = [f"{track.name} {confkit_text(p)}" for p in error.problems]
         return _tracks_page(event, TrackForm(formdata=None), problems, status=400)
     return redirect(url_for(".tracks", slug=event.slug), 303)
 

@@ -32,6 +32,7 @@ from webapp.admin.registration_forms import (
 )
 from webapp.database import get_db
 from webapp.feeds.settings import feed_settings
+from webapp.i18n import confkit_line, confkit_text
 
 # The history's actor column holds 200 characters; an address may have 320.
 ACTOR_MAX_LENGTH: Final = 200
@@ -47,7 +48,7 @@ def registrations(slug: str) -> ResponseReturnValue:
     try:
         found = filter_registrations(get_db(), event, **form.filters(), **form.listing())
     except ValidationError as error:
-        return _list_page(event, form, problems=[str(p) for p in error.problems])
+        return _list_page(event, form, problems=[confkit_line(p) for p in error.problems])
     return render_template(
         "admin/registrations/list.html",
         event=event,
@@ -97,7 +98,8 @@ def registration_actions(slug: str) -> ResponseReturnValue:
             base_url=feed_settings().base_url,
         )
     except ValidationError as error:
-        return _outcome_page(event, back, problems=[str(p) for p in error.problems], status=400)
+        problems = [confkit_line(p) for p in error.problems]
+        return _outcome_page(event, back, problems=problems, status=400)
     # 200, not a redirect: the page reports this request's outcome and is not worth a bookmark.
     return _outcome_page(event, back, outcome=outcome)
 
@@ -124,7 +126,7 @@ def add_registration_by_hand(slug: str) -> ResponseReturnValue:
     except ValidationError as error:
         return _by_hand_page(event, form, problems=form.show_problems(error.problems), status=400)
     except CapacityError as refusal:
-        return _by_hand_page(event, form, problems=[str(refusal)], status=400)
+        return _by_hand_page(event, form, problems=[confkit_text(refusal)], status=400)
     return redirect(
         url_for(".registration_detail", slug=event.slug, registration_id=registration.id), 303
     )

@@ -38,6 +38,7 @@ from webapp.admin.registration_settings_forms import (
 from webapp.admin.zoned_fields import set_zone
 from webapp.database import get_db
 from webapp.feeds.settings import feed_settings
+from webapp.i18n import confkit_text
 
 
 @bp.route("/events/<slug>/registration-settings", methods=["GET", "POST"])
@@ -139,7 +140,7 @@ def question_remove(slug: str, question_id: int) -> ResponseReturnValue:
     try:
         remove_question(get_db(), question)
     except ValidationError as error:
-        problems = [f"“{question.label}” {p.message}" for p in error.problems]
+        problems = [f"“{question.label}” {confkit_text(p)}" for p in error.problems]
         return _questions_page(event, QuestionForm(formdata=None), problems, status=400)
     return redirect(url_for(".questions", slug=event.slug), 303)
 

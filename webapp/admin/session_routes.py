@@ -16,7 +16,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from confkit.errors import ConflictError, Problem, ValidationError
+from confkit.errors import ConflictError, Problem, ValidationError, clash_problem
 from confkit.models import Event, ProgrammeSession, SessionRole
 from confkit.services.directory import people_by_name
 from confkit.services.programme import (
@@ -31,7 +31,7 @@ from confkit.services.programme import (
     update_session,
 )
 from webapp.admin import bp
-from webapp.admin.form_errors import clash_message, place_problems, show_clashes
+from webapp.admin.form_errors import place_problems, show_clashes
 from webapp.admin.registration_routes import event_for_organiser
 from webapp.admin.session_forms import (
     SESSION_FIELD_NAMES,
@@ -42,6 +42,7 @@ from webapp.admin.session_forms import (
     session_data,
 )
 from webapp.database import get_db
+from webapp.i18n import confkit_line, confkit_text
 
 SESSION_PAGE = "admin/programme/session.html"
 
@@ -186,9 +187,11 @@ def _status_button(
         try:
             change(get_db(), programme_session)
         except ValidationError as error:
-            form.form_errors.extend(str(p) for p in error.problems)
+            form.form_errors.extend(confkit_line(p) for p in error.problems)
         except ConflictError as error:
-            form.form_errors.extend(clash_message(clash) for clash in error.clashes)
+            form.form_errors.extend(
+                confkit_text(clash_problem(clash, "status")) for clash in error.clashes
+            )
         else:
             flash(done, "done")
             return _back_to(event, programme_session)
@@ -210,7 +213,8 @@ def _saved(event: Event, result: SessionResult, done: str) -> ResponseReturnValu
 
 
 def _warning(warning: Problem) -> str:
-    return warning.message[:1].upper() + warning.message[1:] + "."
+    text = confkit_text(warning)
+    return text[:1].upper() + text[1:] + "."
 
 
 def _back_to(event: Event, programme_session: ProgrammeSession) -> ResponseReturnValue:

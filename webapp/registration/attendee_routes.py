@@ -49,6 +49,7 @@ from confkit.tickets import ticket_payload
 from webapp.database import get_db
 from webapp.feeds.settings import feed_settings
 from webapp.http_cache import conditional_response
+from webapp.i18n import confkit_text
 from webapp.registration import bp
 from webapp.registration.forms import ActionForm
 
@@ -105,7 +106,7 @@ def add_session(token: str, session_uuid: str) -> ResponseReturnValue:
     except CapacityError as error:
         return _attendee_page(registration, [_capacity_reason(error)], 409)
     except ValidationError as error:
-        return _attendee_page(registration, [p.message for p in error.problems], 400)
+        return _attendee_page(registration, [confkit_text(p) for p in error.problems], 400)
     return redirect(url_for(".attendee_page", token=token, _anchor="agenda"), 303)
 
 
@@ -152,7 +153,7 @@ def cancel(token: str) -> ResponseReturnValue:
     try:
         cancel_registration(db, registration, actor=ATTENDEE, base_url=feed_settings().base_url)
     except ValidationError as error:
-        return _attendee_page(registration, [p.message for p in error.problems], 400)
+        return _attendee_page(registration, [confkit_text(p) for p in error.problems], 400)
     flash(_("Your registration is cancelled."))
     return redirect(url_for(".attendee_page", token=token), 303)
 
@@ -240,7 +241,7 @@ def _confirm_page(
         "registration/confirm.html",
         registration=registration,
         form=ActionForm(),
-        problems=[p.message for p in problems],
+        problems=[confkit_text(p) for p in problems],
         # Only an expired link is mended by registering again (which mails a fresh one).
         register_again=any(p.field == "token" for p in problems),
     ), status
@@ -252,7 +253,7 @@ def _form_refused(registration: Registration) -> ResponseReturnValue:
 
 
 def _capacity_reason(error: CapacityError) -> str:
-    return str(error) or _("No place is left.")
+    return confkit_text(error) or _("No place is left.")
 
 
 def _qr_svg(payload: str) -> Markup:

@@ -48,7 +48,7 @@ from confkit.services.people import OrganisationChoice
 from confkit.services.registration_settings import public_categories
 from confkit.services.signup import NewOrganisation, SignupDetails
 from webapp.forms import AppForm
-from webapp.i18n import DEFAULT_LOCALE, alphabetical_key, current_locale
+from webapp.i18n import DEFAULT_LOCALE, alphabetical_key, confkit_text, current_locale
 from webapp.labels import LABELS, label
 
 NEW_ORGANISATION = "new"
@@ -126,8 +126,9 @@ class RegistrationForm(AppForm):
         if CONTROL_CHARACTERS.search(field.data or ""):
             raise FieldError(_l("contains a control character"))
 
-    def details(self) -> SignupDetails:
-        """What the person entered, as confkit's register takes it."""
+    def details(self, *, locale: str) -> SignupDetails:
+        """What the person entered, as confkit's register takes it; ``locale`` is the language
+        the form was shown in, for the person's mails."""
         chosen = self.organisation.data or ""
         new_name = self.organisation_name.data or ""
         new_organisation = None
@@ -150,17 +151,20 @@ class RegistrationForm(AppForm):
             answers=self.answers.data,
             consent=bool(self.consent.data),
             invitation_code=self.invitation_code.data,
+            locale=locale,
         )
 
     def show_problems(self, problems: Iterable[Problem]) -> list[str]:
-        """Put each problem next to the field it names; return the messages that name none."""
+        """Put each problem next to the field it names; return the messages that name none.
+        Both read in the request's language."""
         unplaced: list[str] = []
         for problem in problems:
             field = self._field_named(problem.field)
+            text = confkit_text(problem)
             if field is None:
-                unplaced.append(problem.message)
+                unplaced.append(text)
             else:
-                field.errors = [*field.errors, problem.message]
+                field.errors = [*field.errors, text]
         return unplaced
 
     def _field_named(self, name: str) -> Field | None:

@@ -17,6 +17,7 @@ from confkit.services.seats import CONFIRMATION_PERIOD, SeatCount, seat_count
 from confkit.services.signup import register
 from webapp.database import get_db
 from webapp.feeds.settings import feed_settings
+from webapp.i18n import current_locale
 from webapp.registration import bp
 from webapp.registration.forms import RegistrationForm, registration_form
 
@@ -43,7 +44,8 @@ def registration(slug: str) -> ResponseReturnValue:
     if not form.validate():
         return _form_page(form, status=400)
     try:
-        register(db, event, form.details(), base_url=feed_settings().base_url)
+        details = form.details(locale=current_locale())
+        register(db, event, details, base_url=feed_settings().base_url)
     except ValidationError as error:
         return _form_page(form, problems=form.show_problems(error.problems), status=400)
     # The same answer whether the address was new or already registered: only its owner learns

@@ -421,3 +421,21 @@ def test_the_sent_announcement_is_reported_in_azerbaijani(
 
     assert response.status_code == 200
     assert "2 məktub növbəyə qoyuldu; onları confkit mail send göndərir." in words(response)
+
+
+def test_confkit_refusing_someone_registered_by_hand_says_why_in_russian(
+    organiser: FlaskClient, forum: Event
+) -> None:
+    refused = organiser.post(
+        path("registrations/new"),
+        data={
+            "csrf_token": csrf_token(organiser, path("registrations/new")),
+            "given_name": "Ильгар",
+            "family_name": "Агаев",
+            "email": "ильгар-без-домена",
+            "category": "speaker",
+        },
+    )
+
+    assert refused.status_code == 400
+    assert english_of(refused, "Ильгар", "Агаев", "ильгар-без-домена") == []

@@ -36,6 +36,7 @@ from confkit.services.registration_search import RegistrationOrder
 from confkit.services.signup import NewOrganisation
 from webapp.admin.auth import safe_next
 from webapp.forms import AppForm
+from webapp.i18n import confkit_text
 from webapp.labels import LABELS
 from webapp.registration.forms import (
     NEW_ORGANISATION,
@@ -245,7 +246,7 @@ class RegistrationByHandForm(AppForm):
         for problem in problems:
             field = self._fields.get(problem.field) or fields.get(problem.field)
             if field is None or problem.field == "csrf_token":
-                unplaced.append(problem.message)
+                unplaced.append(confkit_text(problem))
             else:
-                field.errors = [*field.errors, problem.message]
+                field.errors = [*field.errors, confkit_text(problem)]
         return unplaced

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import CapacityError, ValidationError
-from confkit.i18n import N_
+from confkit.i18n import DEFAULT_LOCALE, N_
 from confkit.models import Event, Registration
 from confkit.services.common import NOT_A_CHOICE
 from confkit.services.seats import (
@@ -41,7 +41,19 @@ class Refusal:
     """A registration the action was not applied to, and why, in words for the organiser."""
 
     registration: Registration
-    reason: str
+    error: ValidationError | CapacityError
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return self.in_language(DEFAULT_LOCALE)
+
+    def in_language(self, locale: str) -> str:
+        """Why, in ``locale``."""
+        if isinstance(self.error, ValidationError):
+            # The seats service names the field "registration": the organiser knows which one.
+            return "; ".join(problem.in_language(locale) for problem in self.error.problems)
+        return self.error.in_language(locale)
 
 
 @dataclass
@@ -107,7 +119,7 @@ def apply_action(
             with db.begin_nested():
                 promoted = _run(db, registration, chosen, actor, base_url, stamp)
         except (ValidationError, CapacityError) as refusal:
-            outcome.refused.append(Refusal(registration, _reason(refusal)))
+            outcome.refused.append(Refusal(registration, refusal))
             continue
         outcome.done.append(registration)
         outcome.promoted.extend(promoted)
@@ -132,10 +144,3 @@ def _run(
     else:
         return cancel_registration(db, registration, actor=actor, base_url=base_url, now=stamp)
     return []
-
-
-def _reason(refusal: ValidationError | CapacityError) -> str:
-    if isinstance(refusal, ValidationError):
-        # The seats service names the field "registration": the organiser knows which one.
-        return "; ".join(problem.message for problem in refusal.problems)
-    return str(refusal)

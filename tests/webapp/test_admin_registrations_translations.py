@@ -439,3 +439,23 @@ def test_confkit_refusing_someone_registered_by_hand_says_why_in_russian(
 
     assert refused.status_code == 400
     assert english_of(refused, "Ильгар", "Агаев", "ильгар-без-домена") == []
+
+
+def test_a_refused_action_says_why_in_russian(
+    organiser: FlaskClient, attendees: list[Registration]
+) -> None:
+    seated = attendees[0]  # confirmed: there is nothing to approve
+    organiser.get(path("registrations"))
+
+    response = organiser.post(
+        f"/admin/events/{SLUG}/registrations/actions",
+        data={
+            "csrf_token": csrf_token(organiser, path("registrations")),
+            "action": "approve",
+            "registration_ids": [str(seated.id)],
+            "back": path("registrations"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert english_of(response) == []

@@ -28,15 +28,10 @@ def record_change(
     note: str = "",
 ) -> RegistrationChange:
     """Append one entry to the registration's history; the new status is the current one."""
-    change = RegistrationChange(
-        registration=registration,
-        at=at,
-        actor=actor[:200],
-        action=action,
-        from_status=from_status,
-        to_status=registration.status,
-        note=note,
+    values = change_row(
+        registration, actor=actor, action=action, at=at, from_status=from_status, note=note
     )
+    change = RegistrationChange(registration=registration, **values)
     db.add(change)
     return change
 

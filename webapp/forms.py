@@ -17,6 +17,8 @@ from babel.support import NullTranslations, Translations
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
+from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
 
 # Marked for extraction only: WTForms asks for them by their English text.
@@ -59,9 +61,43 @@ def _catalogue() -> NullTranslations:
 _MESSAGES = _WTFormsMessages()
 
 
+class _TokenWhenShown:
+    """A form's CSRF token, signed the first time the form is shown: a submission that is
+    accepted is answered with a redirect and never shows its form again, so signing a new token
+    on every POST (as WTForms does when it builds the form) would be work for nothing."""
+
+    def __init__(self, csrf: _CsrfWhenShown, field: Any) -> None:
+        self._csrf = csrf
+        self._field = field
+        self._token: str | None = None
+
+    def __str__(self) -> str:
+        if self._token is None:
+            self._token = self._csrf.signed_token(self._field)
+        return self._token
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+class _CsrfWhenShown(_FlaskFormCSRF):  # type: ignore[misc]
+    """Flask-WTF's CSRF protection (the token in the session, checked on submission) with the
+    token signed only when the form is rendered."""
+
+    def generate_csrf_token(self, csrf_token_field: Any) -> _TokenWhenShown:
+        return _TokenWhenShown(self, csrf_token_field)
+
+    def signed_token(self, csrf_token_field: Any) -> str:
+        token: str = super().generate_csrf_token(csrf_token_field)
+        return token
+
+
 class AppForm(FlaskForm):
-    """A Flask-WTF form whose WTForms messages come from a catalogue read once per locale."""
+    """A Flask-WTF form whose WTForms messages come from a catalogue read once per locale and
+    whose CSRF token is signed only when it is shown."""
 
     class Meta:
+        csrf_class = _CsrfWhenShown
+
         def get_translations(self, form: Any) -> _WTFormsMessages:
             return _MESSAGES

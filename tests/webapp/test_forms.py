@@ -3,8 +3,10 @@ first (WTForms has no Azerbaijani), else WTForms' own, read from disk once."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from flask import Flask
+from flask import Flask, g, session
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, Length
 
@@ -59,3 +61,35 @@ def test_other_wtforms_messages_come_from_its_catalogue_read_once(app: Flask) ->
 
     assert errors == [["Значение не должно содержать более 3 символов."]] * 3
     assert forms._wtforms_catalogue.cache_info().misses == 1
+
+
+class _NameForm(AppForm):
+    name = StringField("Name", validators=[InputRequired()])
+
+
+def test_an_accepted_submission_signs_no_new_token_and_a_shown_form_one(app: Flask) -> None:
+    with app.test_request_context("/"):
+        shown = _NameForm()
+        markup = str(shown.csrf_token)
+        token = re.search(r'value="([^"]+)"', markup)
+        session_cookie = dict(session)
+    assert token is not None
+
+    with app.test_request_context(
+        "/", method="POST", data={"name": "Aysel", "csrf_token": token.group(1)}
+    ):
+        session.update(session_cookie)
+        accepted = _NameForm()
+        assert accepted.validate()
+        assert "csrf_token" not in g  # Flask-WTF keeps the token it signs in g
+        again = re.search(r'value="([^"]+)"', str(accepted.csrf_token))
+        assert "csrf_token" in g
+    assert again is not None
+    assert again.group(1) != ""
+
+
+def test_a_forged_token_is_still_refused(app: Flask) -> None:
+    with app.test_request_context("/", method="POST", data={"name": "Aysel", "csrf_token": "x"}):
+        form = _NameForm()
+        assert not form.validate()
+        assert form.csrf_token.errors

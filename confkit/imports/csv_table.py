@@ -246,8 +246,14 @@ def _row(line: int, cells: list[str], names: list[str | None], width: int) -> Cs
     problems: tuple[Words, ...] = ()
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
         problems = (
-            f"has {len(cells)} cells but the header has {width} columns "
-            "(is a cell with a delimiter in it missing its quotes?)",
+            Phrase(
+                N_(
+                    "has %(cells)s cells but the header has %(columns)s columns "
+                    "(is a cell with a delimiter in it missing its quotes?)"
+                ),
+                cells=len(cells),
+                columns=width,
+            ),
         )
     named: dict[str, str] = {}
     extra: dict[str, str] = {}

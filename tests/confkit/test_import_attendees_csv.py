@@ -127,7 +127,9 @@ def test_confirmed_rows_beyond_capacity_go_to_the_waiting_list(
 
     statuses = [r.status for r in registrations_of(db, event)]
     assert statuses == [Status.CONFIRMED] * 3 + [Status.WAITLISTED] * 2
-    assert [str(n) for n in plan.rows[2].notes] == ["goes to the waiting list: all 3 seats are taken"]
+    assert [str(n) for n in plan.rows[2].notes] == [
+        "goes to the waiting list: all 3 seats are taken"
+    ]
 
 
 def test_without_a_waiting_list_a_confirmed_row_beyond_capacity_is_an_error(

@@ -93,6 +93,14 @@ REQUIRED = ("email", "family name")
 EXPORT_ONLY = ("waiting list position", "registered", "confirmed", "checked in")
 IMPORTABLE_STATUSES = frozenset(RegistrationStatus) - {RegistrationStatus.UNCONFIRMED}
 CHOICE_SEPARATOR = ";"
+# A category as a row's summary says it.
+_CATEGORY_WORDS = {
+    RegistrationCategory.DELEGATE: N_("delegate"),
+    RegistrationCategory.SPEAKER: N_("speaker"),
+    RegistrationCategory.PRESS: N_("press"),
+    RegistrationCategory.OBSERVER: N_("observer"),
+    RegistrationCategory.STAFF: N_("staff"),
+}
 # A status as a row's summary says it.
 _STATUS_WORDS = {
     RegistrationStatus.UNCONFIRMED: N_("unconfirmed"),
@@ -269,7 +277,12 @@ class _AttendeeRows:
         registration.affiliation = affiliation
         registration.answers = answers
         outcome.created["registrations"] += 1
-        parts: list[Words] = [person.name, email, category.value, Phrase(_STATUS_WORDS[status])]
+        parts: list[Words] = [
+            person.name,
+            email,
+            Phrase(_CATEGORY_WORDS[category]),
+            Phrase(_STATUS_WORDS[status]),
+        ]
         if affiliation is not None:
             parts.append(affiliation.label)
         outcome.summary = Listed(parts)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import ValidationError
+from confkit.i18n import Readable
 from confkit.imports.csv_table import MAX_CELL_CHARACTERS, MAX_FILE_BYTES
 from confkit.imports.sessions_csv import import_sessions_csv, preview_sessions_csv
 from confkit.models import Event, Person, ProgrammeSession, Room, SessionStatus, Track
@@ -284,3 +285,22 @@ def test_a_person_named_twice_in_one_role_is_a_row_error(db: DbSession, event: E
 
     assert problems_of(error) == ["line 2: ann@example.org: is already speaker of this session"]
     assert count(db, ProgrammeSession) == 0
+
+
+def test_a_row_problem_and_a_summary_read_in_azerbaijani(db: DbSession, event: Event) -> None:
+    source = (
+        "title,date,start,end,room\n"
+        "Opening,2024-11-26,09:00,10:00,Hall A\n"
+        ",2024-11-26,11:00,12:00,Nowhere\n"
+    )
+
+    plan = preview_sessions_csv(db, event, source)
+
+    summary, problems = plan.rows[0].summary, plan.rows[1].problems
+    assert str(summary) == '"Opening", Tue 26 Nov 09:00–10:00, Hall A'
+    assert isinstance(summary, Readable)
+    assert summary.in_language("az").startswith('"Opening", Ç.a. 26 noy 09:00–10:00')
+    assert [p.in_language("az") for p in problems if isinstance(p, Readable)] == [
+        "title boşdur",
+        '"Nowhere" zalı yoxdur (tədbirin zalları: "Hall A", "Hall B")',
+    ]

@@ -111,6 +111,20 @@ class Job:
         return [_shown(problem) for problem in self.problems]
 
 
+def kept_rows(plan: ImportPlan) -> list[dict[str, Any]]:
+    """A plan's rows as a job's file keeps them, each report in every language."""
+    return [
+        {
+            "line": row.line,
+            "summary": _kept(row.summary),
+            "problems": [_kept(problem) for problem in row.problems],
+            "notes": [_kept(note) for note in row.notes],
+            "created": dict(row.created),
+        }
+        for row in plan.rows
+    ]
+
+
 def _kept(words: Words) -> dict[str, str]:
     """Words as a job's file keeps them: written out in every language confkit speaks."""
     return Written.of(words).texts
@@ -121,7 +135,8 @@ def _shown(kept: object) -> Words:
     return Written(kept) if isinstance(kept, dict) else str(kept)
 
 
-def _problem_in_every_language(problem: Problem) -> dict[str, str]:
+def kept_problem(problem: Problem) -> dict[str, str]:
+    """Why a file was refused, as a job's file keeps it: "line 3: ..." in every language."""
     return {locale: problem.with_field_in(locale) for locale in LOCALES}
 
 
@@ -257,16 +272,7 @@ class _Recorder:
         job.seconds = time.time() - job.started
         if plan is not None:
             job.done = job.total = len(plan.rows)
-            job.rows = [
-                {
-                    "line": row.line,
-                    "summary": _kept(row.summary),
-                    "problems": [_kept(problem) for problem in row.problems],
-                    "notes": [_kept(note) for note in row.notes],
-                    "created": dict(row.created),
-                }
-                for row in plan.rows
-            ]
+            job.rows = kept_rows(plan)
             job.ignored_headers = plan.ignored_headers
         self.write()
 
@@ -317,9 +323,7 @@ def _work(
             )  # fmt: skip
         except ValidationError as error:
             db.rollback()
-            recorder.finish(
-                "refused", None, [_problem_in_every_language(p) for p in error.problems]
-            )
+            recorder.finish("refused", None, [kept_problem(p) for p in error.problems])
             return
         if save:
             # Committed before anyone is told it is done; until here nothing is saved.

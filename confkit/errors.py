@@ -6,9 +6,8 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
-from confkit.i18n import DEFAULT_LOCALE, N_, Translator
+from confkit.i18n import DEFAULT_LOCALE, N_, Translator, in_language
 
 # A problem in a file names its line: "line 12", "line 12: schedule/day".
 _LINE = re.compile(r"^line (\d+)\b")
@@ -40,11 +39,7 @@ class Problem:
     def in_language(self, locale: str) -> str:
         """The sentence in ``locale`` (English where confkit has no catalogue for it); a
         parameter that is itself readable, such as a clash, is put in ``locale`` too."""
-        params = {
-            name: value.in_language(locale) if isinstance(value, Readable) else value
-            for name, value in self.params.items()
-        }
-        return Translator(locale).gettext(self.template, **params)
+        return Translator(locale).gettext(self.template, **in_language(self.params, locale))
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -66,15 +61,6 @@ class Problem:
 
     def __hash__(self) -> int:
         return hash((self.field, self.message))
-
-
-@runtime_checkable
-class Readable(Protocol):
-    """Something confkit reports that reads in any of its languages: a problem, a clash."""
-
-    def in_language(self, locale: str) -> str:
-        """The sentence in ``locale``."""
-        ...
 
 
 class ValidationError(ConfkitError):

@@ -17,11 +17,12 @@ A message is marked where it is written: ``_("...")`` or ``ngettext(...)`` on a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol, runtime_checkable
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -41,8 +42,19 @@ def N_(message: str) -> str:  # noqa: N802  (gettext's own name for a marker)
     return message
 
 
+@runtime_checkable
+class Readable(Protocol):
+    """Something confkit reports that reads in any of its languages: a problem, a clash."""
+
+    def in_language(self, locale: str) -> str:
+        """The sentence in ``locale``."""
+        ...
+
+
 class Phrase:
-    """A marked message used inside another (a status word, a clause): translated with it."""
+    """A marked message, alone (a remark on a row of a file) or inside another (a status word,
+    a clause): translated where it is shown. A parameter that is itself readable is put in the
+    same language; ``str()`` is the phrase in English."""
 
     def __init__(self, template: str, **params: object) -> None:
         self.template = template
@@ -50,7 +62,76 @@ class Phrase:
 
     def in_language(self, locale: str) -> str:
         """The phrase in ``locale``, its placeholders filled."""
-        return Translator(locale).gettext(self.template, **self.params)
+        return Translator(locale).gettext(self.template, **in_language(self.params, locale))
+
+    def __str__(self) -> str:
+        return self.in_language(DEFAULT_LOCALE)
+
+    def __repr__(self) -> str:
+        return f"Phrase({str(self)!r})"
+
+
+def in_language(params: Mapping[str, object], locale: str) -> dict[str, object]:
+    """``params`` with every readable value put in ``locale``."""
+    return {
+        name: value.in_language(locale) if isinstance(value, Readable) else value
+        for name, value in params.items()
+    }
+
+
+class Written:
+    """Words written out once in each of confkit's languages, to be kept (in a file, between
+    requests) and shown later in the reader's; ``str()`` is the English."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = dict(texts)
+
+    @classmethod
+    def of(cls, words: object) -> Written:
+        """``words`` (readable, or plain text that reads the same everywhere) in every language."""
+        if isinstance(words, Readable):
+            return cls({locale: words.in_language(locale) for locale in LOCALES})
+        return cls({DEFAULT_LOCALE: str(words)})
+
+    def in_language(self, locale: str) -> str:
+        """The words in ``locale``; English where they were not written in it."""
+        return self.texts.get(language_of(locale), self.texts.get(DEFAULT_LOCALE, ""))
+
+    def __str__(self) -> str:
+        return self.in_language(DEFAULT_LOCALE)
+
+
+class Listed:
+    """Several words one after another, separated by commas, each in the same language."""
+
+    def __init__(self, parts: Iterable[object]) -> None:
+        self.parts = list(parts)
+
+    def in_language(self, locale: str) -> str:
+        """Every part in ``locale``."""
+        return ", ".join(
+            part.in_language(locale) if isinstance(part, Readable) else str(part)
+            for part in self.parts
+        )
+
+    def __str__(self) -> str:
+        return self.in_language(DEFAULT_LOCALE)
+
+
+class TimeSpan:
+    """When something happens on one day, in the instants' own zone: "Tue 26 Nov 09:00–10:00"."""
+
+    def __init__(self, start: datetime, end: datetime) -> None:
+        self.start = start
+        self.end = end
+
+    def in_language(self, locale: str) -> str:
+        """The span as ``locale`` writes days and times."""
+        words = Translator(locale)
+        return f"{words.day_and_time(self.start)}–{words.clock_time(self.end)}"
+
+    def __str__(self) -> str:
+        return self.in_language(DEFAULT_LOCALE)
 
 
 class EnglishOnly:
@@ -79,6 +160,9 @@ class Counted:
     def in_language(self, locale: str) -> str:
         """The phrase in ``locale``, ``%(num)s`` filled."""
         return Translator(locale).ngettext(self.singular, self.plural, self.num)
+
+    def __str__(self) -> str:
+        return self.in_language(DEFAULT_LOCALE)
 
 
 def language_of(locale: object) -> str:
@@ -124,6 +208,11 @@ class Translator:
     def short_datetime(self, moment: datetime) -> str:
         """Day, abbreviated month and time, in the instant's own zone: "26 Nov 09:30"."""
         return format_datetime(moment, "dd MMM HH:mm", locale=self.locale)
+
+    def day_and_time(self, moment: datetime) -> str:
+        """Weekday, day, abbreviated month and time, in the instant's own zone:
+        "Tue 26 Nov 09:30"."""
+        return format_datetime(moment, "EEE dd MMM HH:mm", locale=self.locale)
 
     def clock_time(self, moment: datetime) -> str:
         """The time of day on the 24-hour clock, in the instant's own zone: "09:30"."""

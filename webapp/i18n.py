@@ -32,7 +32,8 @@ from flask import Flask, Response, g, request
 from flask_babel import Babel, get_locale, gettext
 from markupsafe import Markup
 
-from confkit.errors import Problem, Readable
+from confkit.errors import Problem
+from confkit.i18n import Readable
 from confkit.models import Event
 from confkit.schedule import event_zone, zone_offsets
 from confkit.translations import Translatable, translated

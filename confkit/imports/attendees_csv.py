@@ -36,17 +36,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
-from confkit.errors import ValidationError
+from confkit.errors import Problem, ValidationError
+from confkit.i18n import N_, Listed, Phrase
 from confkit.imports.csv_table import (
     MAX_ROWS,
     CsvRow,
     CsvSource,
+    Words,
     choice_cell,
     header_key,
     read_csv,
 )
 from confkit.imports.people import person_by_email
-from confkit.imports.plan import ImportPlan, Progress, RowOutcome, plan_import
+from confkit.imports.plan import IN_COLUMN, ImportPlan, Progress, RowOutcome, plan_import
 from confkit.models import (
     Affiliation,
     Delegation,
@@ -91,6 +93,23 @@ REQUIRED = ("email", "family name")
 EXPORT_ONLY = ("waiting list position", "registered", "confirmed", "checked in")
 IMPORTABLE_STATUSES = frozenset(RegistrationStatus) - {RegistrationStatus.UNCONFIRMED}
 CHOICE_SEPARATOR = ";"
+# A category as a row's summary says it.
+_CATEGORY_WORDS = {
+    RegistrationCategory.DELEGATE: N_("delegate"),
+    RegistrationCategory.SPEAKER: N_("speaker"),
+    RegistrationCategory.PRESS: N_("press"),
+    RegistrationCategory.OBSERVER: N_("observer"),
+    RegistrationCategory.STAFF: N_("staff"),
+}
+# A status as a row's summary says it.
+_STATUS_WORDS = {
+    RegistrationStatus.UNCONFIRMED: N_("unconfirmed"),
+    RegistrationStatus.CONFIRMED: N_("confirmed"),
+    RegistrationStatus.WAITLISTED: N_("waitlisted"),
+    RegistrationStatus.AWAITING_APPROVAL: N_("awaiting approval"),
+    RegistrationStatus.REJECTED: N_("rejected"),
+    RegistrationStatus.CANCELLED: N_("cancelled"),
+}
 
 
 def preview_attendees_csv(
@@ -211,12 +230,16 @@ class _AttendeeRows:
         )
         if status not in IMPORTABLE_STATUSES:
             problems.append(
-                "status unconfirmed cannot be imported: it waits for a confirmation mail "
-                "that an import does not send (use confirmed or awaiting approval)"
+                Phrase(
+                    N_(
+                        "status unconfirmed cannot be imported: it waits for a confirmation mail "
+                        "that an import does not send (use confirmed or awaiting approval)"
+                    )
+                )
             )
         answers = self._answers(row, problems)
         if row.get("position") and not row.get("organisation"):
-            problems.append("position is given without an organisation")
+            problems.append(Phrase(N_("position is given without an organisation")))
         if problems:
             return
         assert email is not None
@@ -226,7 +249,11 @@ class _AttendeeRows:
         registered = self._registration_of(person)
         if registered is not None:
             problems.append(
-                f"{email} is already registered for this event ({registered.status.value})"
+                Phrase(
+                    N_("%(email)s is already registered for this event (%(status)s)"),
+                    email=email,
+                    status=registered.status.value,
+                )
             )
             return
         affiliation = self._affiliation(row, person, outcome)
@@ -250,27 +277,37 @@ class _AttendeeRows:
         registration.affiliation = affiliation
         registration.answers = answers
         outcome.created["registrations"] += 1
-        parts = [person.name, email, category.value, status.value.replace("_", " ")]
+        parts: list[Words] = [
+            person.name,
+            email,
+            Phrase(_CATEGORY_WORDS[category]),
+            Phrase(_STATUS_WORDS[status]),
+        ]
         if affiliation is not None:
             parts.append(affiliation.label)
-        outcome.summary = ", ".join(parts)
+        outcome.summary = Listed(parts)
 
-    def _email(self, row: CsvRow, problems: list[str]) -> str | None:
+    def _email(self, row: CsvRow, problems: list[Words]) -> str | None:
         text = row.get("email")
         if not text:
-            problems.append("email is empty")
+            problems.append(Phrase(N_("email is empty")))
             return None
         try:
             email = normalise_email(text)
         except ValidationError as error:
-            problems += [f'email "{text}": {p.message}' for p in error.problems]
+            problems += [
+                Phrase(N_('email "%(text)s": %(problem)s'), text=text, problem=p)
+                for p in error.problems
+            ]
             return None
         earlier = self.emails.setdefault(email.casefold(), row.line)
         if earlier != row.line:
-            problems.append(f"{email} is also on line {earlier}")
+            problems.append(
+                Phrase(N_("%(email)s is also on line %(line)s"), email=email, line=earlier)
+            )
         return email
 
-    def _answers(self, row: CsvRow, problems: list[str]) -> dict[str, Any]:
+    def _answers(self, row: CsvRow, problems: list[Words]) -> dict[str, Any]:
         given: dict[str, Any] = {}
         for header, text in row.extra.items():
             question = self.questions[header]
@@ -283,7 +320,10 @@ class _AttendeeRows:
             return checked_answers(self.event.questions, given)
         except ValidationError as error:
             labels = {f"answers.{q.key}": q.label for q in self.event.questions}
-            problems += [f'"{labels.get(p.field, p.field)}" {p.message}' for p in error.problems]
+            problems += [
+                Phrase(ANSWER_PROBLEM, question=labels.get(p.field, p.field), problem=p)
+                for p in error.problems
+            ]
             return {}
 
     def _person(self, row: CsvRow, email: str, outcome: RowOutcome) -> Person | None:
@@ -292,7 +332,11 @@ class _AttendeeRows:
             given, family = row.get("given name"), row.get("family name")
             if (given, family) != (found.given_name, found.family_name):
                 outcome.notes.append(
-                    f"{email} is {found.name} already; the names here are not used"
+                    Phrase(
+                        N_("%(email)s is %(name)s already; the names here are not used"),
+                        email=email,
+                        name=found.name,
+                    )
                 )
             return found
         try:
@@ -305,7 +349,7 @@ class _AttendeeRows:
                 now=self.now,
             )
         except ValidationError as error:
-            outcome.problems += [f"{_column(p.field)} {p.message}" for p in error.problems]
+            outcome.problems += [_in_column(p) for p in error.problems]
             return None
         outcome.created["persons"] += 1
         return person
@@ -334,7 +378,7 @@ class _AttendeeRows:
         try:
             return add_affiliation(self.db, person, organisation, position_title=position)
         except ValidationError as error:
-            outcome.problems += [f"{_column(p.field)} {p.message}" for p in error.problems]
+            outcome.problems += [_in_column(p) for p in error.problems]
             return None
 
     def _organisation(self, row: CsvRow, name: str, outcome: RowOutcome) -> Organisation | None:
@@ -353,8 +397,14 @@ class _AttendeeRows:
         if not kind:
             kinds = ", ".join(k.value.replace("_", " ") for k in OrganisationKind)
             outcome.problems.append(
-                f'organisation "{name}" is not known: give its kind in an "organisation kind" '
-                f"column to add it ({kinds})"
+                Phrase(
+                    N_(
+                        'organisation "%(name)s" is not known: give its kind in an '
+                        '"organisation kind" column to add it (%(kinds)s)'
+                    ),
+                    name=name,
+                    kinds=kinds,
+                )
             )
             return None
         kind_value = choice_cell(
@@ -367,11 +417,12 @@ class _AttendeeRows:
             organisation = create_organisation(self.db, name=name, kind=kind_value, country=country)
         except ValidationError as error:
             outcome.problems += [
-                f"organisation {_column(p.field)} {p.message}" for p in error.problems
+                Phrase(N_("organisation %(problem)s"), problem=_in_column(p))
+                for p in error.problems
             ]
             return None
         outcome.created["organisations"] += 1
-        outcome.notes.append(f'adds the organisation "{name}"')
+        outcome.notes.append(Phrase(N_('adds the organisation "%(name)s"'), name=name))
         return organisation
 
     def _seat(self, status: RegistrationStatus, outcome: RowOutcome) -> RegistrationStatus:
@@ -383,12 +434,20 @@ class _AttendeeRows:
             return status
         if self.event.waitlist_enabled:
             outcome.notes.append(
-                f"goes to the waiting list: all {self.event.capacity} seats are taken"
+                Phrase(
+                    N_("goes to the waiting list: all %(capacity)s seats are taken"),
+                    capacity=self.event.capacity,
+                )
             )
             return RegistrationStatus.WAITLISTED
         outcome.problems.append(
-            f"no seat is left: all {self.event.capacity} seats are taken and the event keeps "
-            "no waiting list"
+            Phrase(
+                N_(
+                    "no seat is left: all %(capacity)s seats are taken and the event keeps "
+                    "no waiting list"
+                ),
+                capacity=self.event.capacity,
+            )
         )
         return status
 
@@ -402,9 +461,14 @@ class _AttendeeRows:
                     update_delegation(self.db, delegation, members=[*delegation.members, person])
                 return delegation
         outcome.created["delegations"] += 1
-        outcome.notes.append(f'adds the delegation "{name}"')
+        outcome.notes.append(Phrase(N_('adds the delegation "%(name)s"'), name=name))
         return create_delegation(self.db, self.event, name=name, members=[person])
 
 
-def _column(field_name: str) -> str:
-    return field_name.replace("_", " ")
+# A problem with an answer, the question first.
+ANSWER_PROBLEM = '"%(question)s" %(problem)s'
+
+
+def _in_column(problem: Problem) -> Words:
+    """A service's problem with its field named as the file's column."""
+    return Phrase(IN_COLUMN, column=problem.field.replace("_", " "), problem=problem)

@@ -19,8 +19,11 @@ from enum import StrEnum
 from typing import Any, BinaryIO, TypeVar
 
 from confkit.errors import Problem, ValidationError
-from confkit.i18n import N_, Phrase
+from confkit.i18n import N_, Phrase, Readable
 
+# What a row does or what is wrong with it, for a person in any of confkit's languages (plain
+# text reads the same in all); ``str()`` is the English.
+Words = Readable | str
 # The largest file an import reads: about 40,000 attendees, or a very large programme.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # The most rows an import reads; each is checked through the services in one transaction.
@@ -46,7 +49,7 @@ class CsvRow:
     # Cells whose header names one of the event's own fields (a question), by normalised header.
     extra: Mapping[str, str] = field(default_factory=dict)
     # What is wrong with the row's shape, before any cell is read.
-    problems: tuple[str, ...] = ()
+    problems: tuple[Words, ...] = ()
 
     def get(self, column: str) -> str:
         """The cell's text, stripped; empty when the column is absent or blank."""
@@ -240,11 +243,17 @@ def _column_names(
 
 
 def _row(line: int, cells: list[str], names: list[str | None], width: int) -> CsvRow:
-    problems: tuple[str, ...] = ()
+    problems: tuple[Words, ...] = ()
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
         problems = (
-            f"has {len(cells)} cells but the header has {width} columns "
-            "(is a cell with a delimiter in it missing its quotes?)",
+            Phrase(
+                N_(
+                    "has %(cells)s cells but the header has %(columns)s columns "
+                    "(is a cell with a delimiter in it missing its quotes?)"
+                ),
+                cells=len(cells),
+                columns=width,
+            ),
         )
     named: dict[str, str] = {}
     extra: dict[str, str] = {}
@@ -260,7 +269,7 @@ def _row(line: int, cells: list[str], names: list[str | None], width: int) -> Cs
 
 
 def choice_cell(
-    row: CsvRow, column: str, choices: type[EnumT], default: EnumT, problems: list[str]
+    row: CsvRow, column: str, choices: type[EnumT], default: EnumT, problems: list[Words]
 ) -> EnumT:
     """The cell as one of ``choices`` ("Awaiting approval" is ``awaiting_approval``); the
     default when blank. A problem listing the choices otherwise."""
@@ -271,16 +280,25 @@ def choice_cell(
         return choices(_SEPARATORS.sub("_", text.strip().lower()))
     except ValueError:
         allowed = ", ".join(member.value.replace("_", " ") for member in choices)
-        problems.append(f'{column} "{text}" is not one of: {allowed}')
+        problems.append(
+            Phrase(
+                N_('%(column)s "%(text)s" is not one of: %(allowed)s'),
+                column=column,
+                text=text,
+                allowed=allowed,
+            )
+        )
         return default
 
 
-def whole_number_cell(row: CsvRow, column: str, problems: list[str]) -> int | None:
+def whole_number_cell(row: CsvRow, column: str, problems: list[Words]) -> int | None:
     """The cell as a whole number 0 or more; None when blank. A problem otherwise."""
     text = row.get(column)
     if not text:
         return None
     if not text.isdecimal():
-        problems.append(f'{column} "{text}" is not a whole number')
+        problems.append(
+            Phrase(N_('%(column)s "%(text)s" is not a whole number'), column=column, text=text)
+        )
         return None
     return int(text)

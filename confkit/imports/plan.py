@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session as DbSession
 
 from confkit.errors import CapacityError, ConflictError, Problem, ValidationError
-from confkit.imports.csv_table import CsvRow, CsvTable
+from confkit.i18n import N_, Phrase
+from confkit.imports.csv_table import CsvRow, CsvTable, Words
 
 # Called after each row with (rows done, rows in the file), for a progress bar.
 Progress = Callable[[int, int], None]
@@ -27,9 +28,9 @@ class RowOutcome:
     """What one row does (``summary``), or why it cannot (``problems``), and remarks."""
 
     line: int
-    summary: str = ""
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    summary: Words = ""
+    problems: list[Words] = field(default_factory=list)
+    notes: list[Words] = field(default_factory=list)
     created: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -65,7 +66,9 @@ class ImportPlan:
     def problems(self) -> list[Problem]:
         """Every problem, each named by its line."""
         return [
-            Problem(f"line {row.line}", message) for row in self.rows for message in row.problems
+            Problem(f"line {row.line}", ALONE, {"problem": message})
+            for row in self.rows
+            for message in row.problems
         ]
 
     def summary(self) -> str:
@@ -140,9 +143,9 @@ def _apply(db: DbSession, row: CsvRow, apply_row: RowApplier) -> RowOutcome:
     except ValidationError as error:
         outcome.problems += [_sentence(p) for p in error.problems]
     except ConflictError as error:
-        outcome.problems += [f"clash: {clash}" for clash in error.clashes]
+        outcome.problems += [Phrase(CLASH, clash=clash) for clash in error.clashes]
     except CapacityError as error:
-        outcome.problems.append(str(error))
+        outcome.problems.append(error)
     if outcome.problems:
         outcome.created.clear()
         outcome.summary = ""
@@ -153,7 +156,16 @@ class _RowRefused(Exception):
     """A row found its own problems: undo what it did so far."""
 
 
-def _sentence(problem: Problem) -> str:
-    return (
-        problem.message if problem.field in ("", "row") else f"{problem.field}: {problem.message}"
-    )
+def _sentence(problem: Problem) -> Words:
+    if problem.field in ("", "row"):
+        return problem
+    return Phrase(IN_FIELD, field=problem.field, problem=problem)
+
+
+CLASH = N_("clash: %(clash)s")
+# A problem without the field it concerns.
+ALONE = "%(problem)s"
+# A service's problem with the field (or the file's column) it concerns.
+IN_FIELD = "%(field)s: %(problem)s"
+# A service's problem of one column, the column first: "end must be after the start".
+IN_COLUMN = "%(column)s %(problem)s"

@@ -32,11 +32,13 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
-from confkit.errors import ConflictError, ValidationError
+from confkit.errors import ConflictError, Problem, ValidationError
+from confkit.i18n import N_, Counted, Listed, Phrase, TimeSpan
 from confkit.imports.csv_table import (
     MAX_ROWS,
     CsvRow,
     CsvSource,
+    Words,
     choice_cell,
     header_key,
     read_csv,
@@ -48,7 +50,16 @@ from confkit.imports.people import (
     person_by_email,
     split_display_name,
 )
-from confkit.imports.plan import ImportPlan, Progress, RowOutcome, plan_import
+from confkit.imports.plan import (
+    ALONE,
+    CLASH,
+    IN_COLUMN,
+    IN_FIELD,
+    ImportPlan,
+    Progress,
+    RowOutcome,
+    plan_import,
+)
 from confkit.models import (
     Event,
     Person,
@@ -191,7 +202,7 @@ class _SessionRows:
         problems = outcome.problems
         title = row.get("title")
         if not title:
-            problems.append("title is empty")
+            problems.append(Phrase(N_("title is empty")))
         starts_at, ends_at = self._times(row, problems)
         kind = choice_cell(row, "kind", SessionKind, SessionKind.TALK, problems)
         status = choice_cell(row, "status", SessionStatus, SessionStatus.SCHEDULED, problems)
@@ -241,7 +252,7 @@ class _SessionRows:
                 now=self.now,
             )
         except ValidationError as error:
-            problems += [self._problem(p.field, p.message, entries) for p in error.problems]
+            problems += [self._problem(p, entries) for p in error.problems]
             return
         except ConflictError as error:
             problems += self._clashes(error)
@@ -252,22 +263,29 @@ class _SessionRows:
         self.db.flush()
         self.lines[created.id] = row.line
         outcome.created["sessions"] += 1
-        outcome.notes += [w.message for w in result.warnings]
+        # A warning is said on its own: the row is its place.
+        outcome.notes += [Phrase(ALONE, problem=w) for w in result.warnings]
         outcome.summary = self._describe(created, len(people))
 
-    def _problem(self, field_name: str, message: str, entries: list[str]) -> str:
+    def _problem(self, problem: Problem, entries: list[str]) -> Words:
         """A service's problem in the file's words: a role by the person's entry in its cell."""
-        if field_name.startswith("roles."):
-            return f"{entries[int(field_name.removeprefix('roles.'))]}: {message}"
-        return _in_columns(field_name, message)
+        if problem.field.startswith("roles."):
+            entry = entries[int(problem.field.removeprefix("roles."))]
+            return Phrase(IN_FIELD, field=entry, problem=problem)
+        column = _COLUMN_OF_FIELD.get(problem.field, problem.field)
+        return Phrase(IN_COLUMN, column=column, problem=problem)
 
-    def _times(self, row: CsvRow, problems: list[str]) -> tuple[datetime | None, datetime | None]:
+    def _times(self, row: CsvRow, problems: list[Words]) -> tuple[datetime | None, datetime | None]:
         day = None
         if row.get("date"):
             try:
                 day = date.fromisoformat(row.get("date"))
             except ValueError:
-                problems.append(f'date "{row.get("date")}" is not a date such as 2024-11-26')
+                problems.append(
+                    Phrase(
+                        N_('date "%(text)s" is not a date such as 2024-11-26'), text=row.get("date")
+                    )
+                )
                 return None, None
         starts_at = self._instant(row.get("start"), "start", day, problems)
         if starts_at is None:
@@ -278,17 +296,21 @@ class _SessionRows:
         return starts_at, ends_at
 
     def _instant(
-        self, text: str, column: str, day: date | None, problems: list[str]
+        self, text: str, column: str, day: date | None, problems: list[Words]
     ) -> datetime | None:
         if not text:
-            problems.append(f"{column} is empty")
+            problems.append(Phrase(N_("%(column)s is empty"), column=column))
             return None
         if _HAS_DATE.match(text):
             try:
                 value = datetime.fromisoformat(text)
             except ValueError:
                 problems.append(
-                    f'{column} "{text}" is not a date and time such as 2024-11-26T10:00'
+                    Phrase(
+                        N_('%(column)s "%(text)s" is not a date and time such as 2024-11-26T10:00'),
+                        column=column,
+                        text=text,
+                    )
                 )
                 return None
             return value if value.utcoffset() is not None else value.replace(tzinfo=self.zone)
@@ -300,25 +322,43 @@ class _SessionRows:
             except ValueError:
                 local = None
         if local is None:
-            problems.append(f'{column} "{text}" is not a time such as 09:30')
+            problems.append(
+                Phrase(
+                    N_('%(column)s "%(text)s" is not a time such as 09:30'),
+                    column=column,
+                    text=text,
+                )
+            )
             return None
         if day is None:
             problems.append(
-                f'{column} "{text}" has no date: add a "date" column, '
-                "or give it as 2024-11-26T09:30"
+                Phrase(
+                    N_(
+                        '%(column)s "%(text)s" has no date: add a "date" column, '
+                        "or give it as 2024-11-26T09:30"
+                    ),
+                    column=column,
+                    text=text,
+                )
             )
             return None
         return datetime.combine(day, local, tzinfo=self.zone)
 
-    def _room(self, text: str, problems: list[str]) -> Room | None:
+    def _room(self, text: str, problems: list[Words]) -> Room | None:
         if not text:
             return None
         wanted = text.casefold()
         for room in self.event.rooms:
             if wanted in (room.slug.casefold(), room.name.casefold()):
                 return room
-        known = ", ".join(f'"{room.name}"' for room in self.event.rooms) or "none yet"
-        problems.append(f'room "{text}" does not exist (the event\'s rooms: {known})')
+        known = ", ".join(f'"{room.name}"' for room in self.event.rooms) or Phrase(N_("none yet"))
+        problems.append(
+            Phrase(
+                N_('room "%(text)s" does not exist (the event\'s rooms: %(known)s)'),
+                text=text,
+                known=known,
+            )
+        )
         return None
 
     def _track(self, text: str, outcome: RowOutcome) -> Track | None:
@@ -329,7 +369,7 @@ class _SessionRows:
             if wanted in (track.slug.casefold(), track.name.casefold()):
                 return track
         outcome.created["tracks"] += 1
-        outcome.notes.append(f'creates the track "{text}"')
+        outcome.notes.append(Phrase(N_('creates the track "%(name)s"'), name=text))
         return add_track(
             self.db,
             self.event,
@@ -359,7 +399,13 @@ class _SessionRows:
             return found
         if not name:
             outcome.problems.append(
-                f'nobody has the address {email}: write "Given Family <{email}>" to add them'
+                Phrase(
+                    N_(
+                        "nobody has the address %(email)s: "
+                        'write "Given Family <%(email)s>" to add them'
+                    ),
+                    email=email,
+                )
             )
             return None
         honorific, given, family = split_display_name(name)
@@ -373,14 +419,17 @@ class _SessionRows:
                 now=self.now,
             )
         except ValidationError as error:
-            outcome.problems += [f"{entry}: {p.field} {p.message}" for p in error.problems]
+            outcome.problems += [
+                Phrase(IN_FIELD, field=entry, problem=Phrase(IN_COLUMN, column=p.field, problem=p))
+                for p in error.problems
+            ]
             return None
         self.known[key] = person
         outcome.created["persons"] += 1
-        outcome.notes.append(f"adds the person {person.display_name}")
+        outcome.notes.append(Phrase(N_("adds the person %(name)s"), name=person.display_name))
         return person
 
-    def _already_there(self, title: str, starts_at: datetime) -> str | None:
+    def _already_there(self, title: str, starts_at: datetime) -> Words | None:
         with self.db.no_autoflush:
             same = self.db.scalars(
                 select(ProgrammeSession).where(
@@ -391,29 +440,37 @@ class _SessionRows:
             ).first()
         if same is None:
             return None
-        where = f" (line {self.lines[same.id]})" if same.id in self.lines else ""
-        return f'the programme already has "{title}" at that time{where}'
+        if same.id in self.lines:
+            return Phrase(
+                N_('the programme already has "%(title)s" at that time (line %(line)s)'),
+                title=title,
+                line=self.lines[same.id],
+            )
+        return Phrase(N_('the programme already has "%(title)s" at that time'), title=title)
 
-    def _clashes(self, error: ConflictError) -> list[str]:
-        messages = []
+    def _clashes(self, error: ConflictError) -> list[Words]:
+        messages: list[Words] = []
         for clash in error.clashes:
             other = getattr(clash, "second", None)
             line = self.lines.get(getattr(other, "id", -1))
-            messages.append(f"clash: {clash}" + (f" (line {line})" if line else ""))
+            messages.append(
+                Phrase(N_("clash: %(clash)s (line %(line)s)"), clash=clash, line=line)
+                if line
+                else Phrase(CLASH, clash=clash)
+            )
         return messages
 
-    def _describe(self, created: ProgrammeSession, people: int) -> str:
-        start = created.starts_at.astimezone(self.zone)
-        end = created.ends_at.astimezone(self.zone)
-        parts = [f'"{created.title}"', f"{start:%a %d %b %H:%M}–{end:%H:%M}"]
+    def _describe(self, created: ProgrammeSession, people: int) -> Words:
+        parts: list[Words] = [
+            f'"{created.title}"',
+            TimeSpan(
+                created.starts_at.astimezone(self.zone), created.ends_at.astimezone(self.zone)
+            ),
+        ]
         if created.room is not None:
             parts.append(created.room.name)
         if created.status is not SessionStatus.SCHEDULED:
             parts.append(created.status.value)
         if people:
-            parts.append(f"{people} {'person' if people == 1 else 'people'}")
-        return ", ".join(parts)
-
-
-def _in_columns(field_name: str, message: str) -> str:
-    return f"{_COLUMN_OF_FIELD.get(field_name, field_name)} {message}"
+            parts.append(Counted("%(num)s person", "%(num)s people", people))
+        return Listed(parts)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import ValidationError
+from confkit.i18n import Readable
 from confkit.imports.csv_table import MAX_CELL_CHARACTERS, MAX_FILE_BYTES
 from confkit.imports.sessions_csv import import_sessions_csv, preview_sessions_csv
 from confkit.models import Event, Person, ProgrammeSession, Room, SessionStatus, Track
@@ -76,7 +77,7 @@ def test_a_valid_file_imports_every_session_with_its_people(
     ]
     assert panel.roles[0].person.email == "anar@example.org"
     assert plan.rows[1].line == 3
-    assert "Hall B" in plan.rows[1].summary
+    assert "Hall B" in str(plan.rows[1].summary)
 
 
 def test_iso_datetimes_and_every_optional_column(db: DbSession, event: Event) -> None:
@@ -111,7 +112,7 @@ def test_the_preview_checks_like_the_import_and_keeps_nothing(db: DbSession, eve
 
     assert plan.ok
     assert plan.created == {"sessions": 1, "persons": 1, "tracks": 1}
-    assert plan.rows[0].summary.startswith('"Opening", Tue 26 Nov 09:00–10:00, Hall A')
+    assert str(plan.rows[0].summary).startswith('"Opening", Tue 26 Nov 09:00–10:00, Hall A')
     assert seen == [(1, 1)]
     assert (count(db, ProgrammeSession), count(db, Person), count(db, Track)) == (0, 0, 0)
 
@@ -271,7 +272,7 @@ def test_a_person_added_by_an_undone_row_is_added_again_by_a_later_row(
 
     assert [row.ok for row in plan.rows] == [True, False, True]
     assert plan.rows[2].created == {"sessions": 1, "persons": 1}
-    assert plan.rows[2].summary.endswith("2 people")
+    assert str(plan.rows[2].summary).endswith("2 people")
 
 
 def test_a_person_named_twice_in_one_role_is_a_row_error(db: DbSession, event: Event) -> None:
@@ -284,3 +285,22 @@ def test_a_person_named_twice_in_one_role_is_a_row_error(db: DbSession, event: E
 
     assert problems_of(error) == ["line 2: ann@example.org: is already speaker of this session"]
     assert count(db, ProgrammeSession) == 0
+
+
+def test_a_row_problem_and_a_summary_read_in_azerbaijani(db: DbSession, event: Event) -> None:
+    source = (
+        "title,date,start,end,room\n"
+        "Opening,2024-11-26,09:00,10:00,Hall A\n"
+        ",2024-11-26,11:00,12:00,Nowhere\n"
+    )
+
+    plan = preview_sessions_csv(db, event, source)
+
+    summary, problems = plan.rows[0].summary, plan.rows[1].problems
+    assert str(summary) == '"Opening", Tue 26 Nov 09:00–10:00, Hall A'
+    assert isinstance(summary, Readable)
+    assert summary.in_language("az").startswith('"Opening", Ç.a. 26 noy 09:00–10:00')
+    assert [p.in_language("az") for p in problems if isinstance(p, Readable)] == [
+        "title boşdur",
+        '"Nowhere" zalı yoxdur (tədbirin zalları: "Hall A", "Hall B")',
+    ]

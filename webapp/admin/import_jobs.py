@@ -30,7 +30,9 @@ from typing import Any, Final, Literal
 from flask import Flask, current_app, session
 
 from confkit.auditing import Actor, set_actor
-from confkit.errors import ValidationError
+from confkit.errors import Problem, ValidationError
+from confkit.i18n import LOCALES, Written
+from confkit.imports.csv_table import Words
 from confkit.imports.plan import ImportPlan, RowOutcome
 from confkit.models import Event
 from confkit.transfer import plan_csv_import
@@ -76,8 +78,10 @@ class Job:
     started: float = field(default_factory=time.time)
     heartbeat: float = field(default_factory=time.time)
     seconds: float = 0.0
-    # Why a finished import saved nothing, line by line, as confkit says it.
-    problems: list[str] = field(default_factory=list)
+    # Why a finished import saved nothing, line by line, as confkit says it in each of its
+    # languages ({"en": ..., "az": ..., "ru": ...}; a file written before it spoke them holds
+    # English text).
+    problems: list[Any] = field(default_factory=list)
     failure: Failure = ""
     rows: list[dict[str, Any]] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
@@ -92,15 +96,48 @@ class Job:
             rows=[
                 RowOutcome(
                     line=row["line"],
-                    summary=row["summary"],
-                    problems=list(row["problems"]),
-                    notes=list(row["notes"]),
+                    summary=_shown(row["summary"]),
+                    problems=[_shown(problem) for problem in row["problems"]],
+                    notes=[_shown(note) for note in row["notes"]],
                     created=Counter(row["created"]),
                 )
                 for row in self.rows
             ],
             ignored_headers=list(self.ignored_headers),
         )
+
+    def refusals(self) -> list[Words]:
+        """Why the job saved nothing, line by line, readable in each of confkit's languages."""
+        return [_shown(problem) for problem in self.problems]
+
+
+def kept_rows(plan: ImportPlan) -> list[dict[str, Any]]:
+    """A plan's rows as a job's file keeps them, each report in every language."""
+    return [
+        {
+            "line": row.line,
+            "summary": _kept(row.summary),
+            "problems": [_kept(problem) for problem in row.problems],
+            "notes": [_kept(note) for note in row.notes],
+            "created": dict(row.created),
+        }
+        for row in plan.rows
+    ]
+
+
+def _kept(words: Words) -> dict[str, str]:
+    """Words as a job's file keeps them: written out in every language confkit speaks."""
+    return Written.of(words).texts
+
+
+def _shown(kept: object) -> Words:
+    """Words as a job's file kept them, to be shown in the reader's language."""
+    return Written(kept) if isinstance(kept, dict) else str(kept)
+
+
+def kept_problem(problem: Problem) -> dict[str, str]:
+    """Why a file was refused, as a job's file keeps it: "line 3: ..." in every language."""
+    return {locale: problem.with_field_in(locale) for locale in LOCALES}
 
 
 def runs_in_background(data: bytes) -> bool:
@@ -226,7 +263,7 @@ class _Recorder:
         self,
         state: State,
         plan: ImportPlan | None,
-        problems: list[str],
+        problems: list[dict[str, str]],
         *,
         failure: Failure = "",
     ) -> None:
@@ -235,16 +272,7 @@ class _Recorder:
         job.seconds = time.time() - job.started
         if plan is not None:
             job.done = job.total = len(plan.rows)
-            job.rows = [
-                {
-                    "line": row.line,
-                    "summary": row.summary,
-                    "problems": row.problems,
-                    "notes": row.notes,
-                    "created": dict(row.created),
-                }
-                for row in plan.rows
-            ]
+            job.rows = kept_rows(plan)
             job.ignored_headers = plan.ignored_headers
         self.write()
 
@@ -295,7 +323,7 @@ def _work(
             )  # fmt: skip
         except ValidationError as error:
             db.rollback()
-            recorder.finish("refused", None, [str(problem) for problem in error.problems])
+            recorder.finish("refused", None, [kept_problem(p) for p in error.problems])
             return
         if save:
             # Committed before anyone is told it is done; until here nothing is saved.

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from confkit.errors import ValidationError
-from confkit.imports.csv_table import MAX_FILE_BYTES, MAX_ROWS
+from confkit.imports.csv_table import MAX_FILE_BYTES, MAX_ROWS, Words
 from confkit.imports.plan import ImportPlan
 from confkit.models import AccountRole, Event, User
 from confkit.services import get_event
@@ -253,10 +253,10 @@ def _preview_page(
     return page, status
 
 
-def _job_problems(job: Job) -> list[str]:
+def _job_problems(job: Job) -> list[Words]:
     """Why a job saved nothing: what went wrong around confkit, then what confkit said."""
     failure = FAILURES.get(job.failure)
-    return [*([str(failure)] if failure is not None else []), *job.problems]
+    return [*([str(failure)] if failure is not None else []), *job.refusals()]
 
 
 def _form_problems(form: ImportUploadForm) -> list[str]:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
-from confkit.i18n import N_
+from confkit.i18n import DEFAULT_LOCALE, LOCALES, N_
 from confkit.imports.people import person_by_email
 from confkit.models import (
     Affiliation,
@@ -49,6 +49,8 @@ class RegistrationByHand:
     position: str = ""
     delegation_id: int | None = None
     notify_attendee: bool = True
+    # The language of the person's mails (confkit.i18n.LOCALES).
+    locale: str = DEFAULT_LOCALE
 
 
 def register_by_hand(
@@ -72,6 +74,8 @@ def register_by_hand(
     category = problems.collect(
         lambda: as_enum(RegistrationCategory, details.category, field="category")
     )
+    if details.locale not in LOCALES:
+        problems.add("locale", N_("must be one of: %(choices)s"), choices=", ".join(LOCALES))
     organisation: Organisation | None = None
     if details.organisation_id is not None and details.new_organisation is not None:
         problems.add("organisation", N_("choose an organisation or name a new one, not both"))
@@ -117,6 +121,7 @@ def register_by_hand(
             now=stamp,
         )
         registration.affiliation = affiliation
+        registration.locale = details.locale
         place_registration(
             db,
             registration,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import CapacityError, ValidationError, services
+from confkit.i18n import Translator
 from confkit.models import (
     Event,
     Organisation,
@@ -187,3 +188,33 @@ def test_names_are_checked_by_the_people_service(
         add(db, open_event_for_registration(capacity=None), given_name="", family_name="")
 
     assert "family_name" in raised.value.fields
+
+
+def test_the_person_is_mailed_in_the_language_the_organiser_chose(
+    db: DbSession, open_event_for_registration: Callable[..., Event]
+) -> None:
+    event = open_event_for_registration(capacity=2)
+
+    registration = add(db, event, email="leyla@example.org", locale="ru")
+
+    assert registration.locale == "ru"
+    subjects = db.scalars(
+        select(OutboxMessage.subject).where(OutboxMessage.registration_id == registration.id)
+    ).all()
+    assert [s.split(":")[0] for s in subjects] == [
+        Translator("ru").gettext("Your registration is confirmed")
+    ]
+
+
+def test_a_language_confkit_does_not_write_is_refused_and_nothing_is_written(
+    db: DbSession, open_event_for_registration: Callable[..., Event]
+) -> None:
+    event = open_event_for_registration(capacity=2)
+    people = count(db, Person)
+
+    with pytest.raises(ValidationError) as refused:
+        add(db, event, email="leyla@example.org", locale="fr")
+
+    assert refused.value.fields == {"locale"}
+    assert count(db, Person) == people
+    assert count(db, Registration) == 0

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session as DbSession
 from werkzeug.test import TestResponse
 
 from confkit import clock, services
+from confkit.i18n import Translator
 from confkit.models import Event, Registration, RegistrationStatus
 from tests.factories import FIXED_NOW
 from tests.webapp.test_admin_auth import account, log_in
@@ -544,3 +545,27 @@ def test_only_the_events_organisers_may_register_someone_by_hand(
     log_in(client, "door@example.org")
     assert client.get(path).status_code == 403
     assert client.post(path, data={"family_name": "X"}).status_code == 403
+
+
+def test_the_mail_language_of_a_hand_registration_defaults_to_the_page_and_can_be_chosen(
+    organiser: FlaskClient, db: DbSession, forum: Event
+) -> None:
+    form = organiser.get(f"/admin/events/{forum.slug}/registrations/new?lang=ru")
+    response = by_hand(organiser, forum, locale="az")
+
+    assert '<option selected value="ru">Русский</option>' in form.get_data(as_text=True)
+    assert response.status_code == 303
+    (registration,) = forum.registrations
+    assert registration.locale == "az"
+    (mail,) = mails_to(db, "ilqar@example.org")
+    assert mail.subject.startswith(Translator("az").gettext("Your registration is confirmed"))
+
+
+def test_a_mail_language_confkit_does_not_write_is_refused_next_to_its_field(
+    organiser: FlaskClient, forum: Event
+) -> None:
+    response = by_hand(organiser, forum, locale="fr")
+
+    assert response.status_code == 400
+    assert "must be one of: en, az, ru" in words(response)
+    assert forum.registrations == []

@@ -36,7 +36,7 @@ from confkit.services.registration_search import RegistrationOrder
 from confkit.services.signup import NewOrganisation
 from webapp.admin.auth import safe_next
 from webapp.forms import AppForm
-from webapp.i18n import confkit_text
+from webapp.i18n import LANGUAGES, confkit_text, current_locale
 from webapp.labels import LABELS
 from webapp.registration.forms import (
     NEW_ORGANISATION,
@@ -184,6 +184,18 @@ class RegistrationByHandForm(AppForm):
     )
     delegation = SelectField(_l("Delegation"), default="", validate_choice=False)
     notify_attendee = BooleanField(_l("Mail the person their link and ticket"), default=True)
+    # confkit refuses a language it does not write in, naming the field.
+    locale = SelectField(
+        _l("Language of the mails"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        validate_choice=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            # The organiser's own language is the likeliest guess.
+            self.locale.data = current_locale()
 
     def offer_choices(self, organisations: Sequence[OrganisationChoice], event: Event) -> None:
         """Fill the lists read from the database, to show or check the form."""
@@ -232,6 +244,8 @@ class RegistrationByHandForm(AppForm):
             position=self.position.data or "",
             delegation_id=int(self.delegation.data) if self.delegation.data else None,
             notify_attendee=bool(self.notify_attendee.data),
+            # A submission without the field (an older form) mails in the page's language.
+            locale=self.locale.data or current_locale(),
         )
 
     def show_problems(self, problems: Iterable[Problem]) -> list[str]:

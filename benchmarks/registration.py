@@ -32,6 +32,7 @@ import requests
 from sqlalchemy import Engine, create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session as DbSession
 
+from benchmarks import process_cpu
 from benchmarks.floor_app import create_table
 from confkit import clock, migrate, services
 from confkit.db import Store, make_engine
@@ -68,6 +69,9 @@ class Run:
     seconds: float = 0.0
     # CPU the clients themselves used: if it nears the wall time, they, not the server, limit.
     client_cpu_seconds: float = 0.0
+    # CPU the server's workers and PostgreSQL used meanwhile (None where it cannot be read).
+    server_cpu_seconds: float | None = None
+    database_cpu_seconds: float | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -80,6 +84,8 @@ class Run:
             total.latencies += run.latencies
             total.seconds += run.seconds
             total.client_cpu_seconds += run.client_cpu_seconds
+            total.server_cpu_seconds = _sum(total.server_cpu_seconds, run.server_cpu_seconds)
+            total.database_cpu_seconds = _sum(total.database_cpu_seconds, run.database_cpu_seconds)
         return total
 
     def record(self, outcome: str, latency: float) -> None:
@@ -101,9 +107,16 @@ class Run:
         return cuts[percent - 1] * 1000
 
 
-def run_clients(make_client: Callable[[], Client], *, concurrency: int, total: int) -> Run:
+def run_clients(
+    make_client: Callable[[], Client],
+    *,
+    concurrency: int,
+    total: int,
+    server: Server | None = None,
+) -> Run:
     """``concurrency`` clients share ``total`` requests, taking the next one as they are free.
-    The clock starts once every client is prepared and stops when the last request is done."""
+    The clock starts once every client is prepared and stops when the last request is done;
+    meanwhile the CPU of ``server``'s workers and of PostgreSQL is measured."""
     run = Run()
     handed = iter(range(total))
     handing = threading.Lock()
@@ -139,11 +152,19 @@ def run_clients(make_client: Callable[[], Client], *, concurrency: int, total: i
     # A client that failed to prepare breaks the barrier; its error is raised below.
     with suppress(threading.BrokenBarrierError):
         prepared.wait()
+    workers = (
+        process_cpu.measuring(lambda: process_cpu.children_of(server.process.pid))
+        if server is not None
+        else None
+    )
+    database = process_cpu.measuring(lambda: process_cpu.named("postgres"))
     started, cpu_started = time.perf_counter(), time.process_time()
     for thread in threads:
         thread.join()
     run.seconds = time.perf_counter() - started
     run.client_cpu_seconds = time.process_time() - cpu_started
+    run.server_cpu_seconds = workers() if workers is not None else None
+    run.database_cpu_seconds = database() if database is not None else None
     if errors:
         raise errors[0]
     return run
@@ -346,13 +367,24 @@ def unconfirmed_tokens(store: Store) -> list[str]:
         )
 
 
+def _sum(total: float | None, more: float | None) -> float | None:
+    return None if more is None else (total or 0.0) + more
+
+
 def row(label: str, run: Run) -> str:
     failed = sum(run.failures.values())
     requests_made = run.successes + failed
-    client_cpu = run.client_cpu_seconds / requests_made * 1000 if requests_made else 0.0
+
+    def per_request_ms(seconds: float | None) -> str:
+        if seconds is None or not requests_made:
+            return "n/a"
+        return f"{seconds / requests_made * 1000:.2f}"
+
     return (
         f"{label:<26} {requests_made:>8} {run.successes:>6} {failed:>6} {run.per_second:>9.1f} "
-        f"{run.percentile_ms(50):>8.1f} {run.percentile_ms(99):>8.1f} {client_cpu:>11.2f}"
+        f"{run.percentile_ms(50):>8.1f} {run.percentile_ms(99):>8.1f} "
+        f"{per_request_ms(run.client_cpu_seconds):>7} {per_request_ms(run.server_cpu_seconds):>7} "
+        f"{per_request_ms(run.database_cpu_seconds):>7}"
     )
 
 
@@ -417,6 +449,7 @@ def main() -> None:
                             partial(FloorClient, floor, prefix),
                             concurrency=args.concurrency,
                             total=share,
+                            server=floor,
                         )
                     )
                     register_runs.append(
@@ -424,6 +457,7 @@ def main() -> None:
                             partial(RegistrationClient, server, prefix),
                             concurrency=args.concurrency,
                             total=share,
+                            server=server,
                         )
                     )
                 floor_run = Run.combined(floor_runs)
@@ -434,6 +468,7 @@ def main() -> None:
                         lambda: ConfirmClient(server, tokens),
                         concurrency=args.concurrency,
                         total=len(tokens),
+                        server=server,
                     )
                 server_errors = floor.errors() + server.errors()
             confirmed, waitlisted, highest = seats_in_history(store)
@@ -449,7 +484,7 @@ def main() -> None:
     )
     print(
         f"{'':<26} {'requests':>8} {'303':>6} {'failed':>6} {'per sec':>9} "
-        f"{'p50 ms':>8} {'p99 ms':>8} {'client CPU':>11}"
+        f"{'p50 ms':>8} {'p99 ms':>8} {'CPU ms per request: client, workers, PostgreSQL':>25}"
     )
     print(row("floor: Flask + one INSERT", floor_run))
     print(row("confkit registration", register_run))

@@ -192,7 +192,7 @@ class Translator:
 
     def long_date(self, day: date) -> str:
         """A date as this language writes it: "26 November 2024", "26 noyabr 2024"."""
-        return format_date(day, "long", locale=self._date_locale())
+        return format_date(day, "long", locale=self.date_locale())
 
     def date_range(self, first: date, last: date) -> str:
         """Two dates with what they share said once: "25–26 November 2024"."""
@@ -201,7 +201,7 @@ class Translator:
         if (first.year, first.month) == (last.year, last.month):
             return f"{first.day}–{self.long_date(last)}"
         if first.year == last.year:
-            day_and_month = format_date(first, "d MMMM", locale=self._date_locale())
+            day_and_month = format_date(first, "d MMMM", locale=self.date_locale())
             return f"{day_and_month} – {self.long_date(last)}"
         return f"{self.long_date(first)} – {self.long_date(last)}"
 
@@ -218,7 +218,8 @@ class Translator:
         """The time of day on the 24-hour clock, in the instant's own zone: "09:30"."""
         return format_datetime(moment, "HH:mm", locale=self.locale)
 
-    def _date_locale(self) -> Locale:
+    def date_locale(self) -> Locale:
+        """Babel's locale for this language's dates (English dates read the British way)."""
         return Locale.parse(_DATE_LOCALES[self.locale])
 
 

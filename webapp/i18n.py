@@ -33,7 +33,7 @@ from flask_babel import Babel, get_locale, gettext
 from markupsafe import Markup
 
 from confkit.errors import Problem
-from confkit.i18n import Readable
+from confkit.i18n import Readable, Translator
 from confkit.models import Event
 from confkit.schedule import event_zone, zone_offsets
 from confkit.translations import Translatable, translated
@@ -45,8 +45,6 @@ LANGUAGES: Final = {"en": "English", "az": "Azərbaycanca", "ru": "Русски�
 LOCALE_COOKIE: Final = "confkit_lang"
 LOCALE_PARAMETER: Final = "lang"
 COOKIE_MAX_AGE: Final = 365 * 24 * 3600
-# Babel's locale for each UI locale's dates: English dates read the British way.
-_DATE_LOCALES: Final = {"en": "en_GB", "az": "az", "ru": "ru"}
 # A day heading: the weekday where the locale puts it; English as confkit has always written it.
 _DAY_PATTERNS: Final = {"en": "EEEE d MMMM y"}
 _DOTTED_I_LOCALES: Final = frozenset({"az", "tr"})
@@ -167,12 +165,12 @@ def _locale_free() -> bool:
 
 
 def _date_locale() -> Locale:
-    return Locale.parse(_DATE_LOCALES.get(current_locale(), current_locale()))
+    return Translator(current_locale()).date_locale()
 
 
 def date_label(day: date) -> str:
     """A date in the request's locale: "26 November 2024", "26 noyabr 2024"."""
-    return format_date(day, "long", locale=_date_locale())
+    return Translator(current_locale()).long_date(day)
 
 
 def day_label(day: date) -> str:
@@ -183,13 +181,7 @@ def day_label(day: date) -> str:
 
 def date_range_label(first: date, last: date) -> str:
     """Two dates with what they share said once: "25–26 November 2024"."""
-    if first == last:
-        return date_label(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{date_label(last)}"
-    if first.year == last.year:
-        return f"{format_date(first, 'd MMMM', locale=_date_locale())} – {date_label(last)}"
-    return f"{date_label(first)} – {date_label(last)}"
+    return Translator(current_locale()).date_range(first, last)
 
 
 def time_label(moment: datetime | time) -> str:

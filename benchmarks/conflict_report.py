@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import gc
 import tempfile
-import time
 from collections import defaultdict
 from pathlib import Path
 
 from sqlalchemy import select
 
+from benchmarks.measure import best_of
 from benchmarks.programmes import generate_programme
 from confkit import migrate, services
 from confkit.db import Store, make_engine
@@ -25,15 +25,6 @@ from confkit.scheduling.clashes import Slot, find_clashes
 
 # About one session in twelve starts a quarter of an hour before its neighbour ends.
 OVERLAP_RATE = 1 / 12
-
-
-def best_of(runs: int, action) -> float:  # type: ignore[no-untyped-def]
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
 
 
 def load_slots(store: Store, event_id: int) -> list[Slot]:

@@ -15,7 +15,6 @@ import argparse
 import gc
 import os
 import tempfile
-import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import timedelta
@@ -25,8 +24,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone, vDuration, vText
 from icalendar import Event as VEvent
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
+from benchmarks.measure import best_of, count_statements
 from benchmarks.programmes import generate_programme
 from confkit import feeds, migrate
 from confkit.db import Store, make_engine
@@ -36,16 +36,6 @@ from confkit.schedule import build_schedule
 from webapp import create_app
 
 BASE_URL = "https://conf.example.org"
-
-
-def best_of(runs: int, action: Callable[[], Any]) -> float:
-    timings = []
-    for _ in range(runs):
-        gc.collect()
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
 
 
 def plain_values(store: Store, event_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -123,21 +113,6 @@ def bare_icalendar(values: dict[str, Any], rows: list[dict[str, Any]]) -> bytes:
             vevent.add(key, value, parameters={"VALUE": "URI"} if key == "url" else None)
         calendar.add_component(vevent)
     return bytes(calendar.to_ical())
-
-
-def count_statements(engine: Engine, action: Callable[[], Any]) -> int:
-    statements = 0
-
-    def count(*_args: Any) -> None:
-        nonlocal statements
-        statements += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return statements
 
 
 def peak_memory(action: Callable[[], Any]) -> int:

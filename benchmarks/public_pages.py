@@ -11,45 +11,19 @@ and the size of the page.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, select
 
+from benchmarks.measure import best_of, count_statements
 from benchmarks.programmes import generate_programme
 from confkit import migrate
 from confkit.db import Store, make_engine
 from confkit.models import Event, ProgrammeSession
 from webapp import create_app
-
-
-def best_of(runs: int, action: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(runs):
-        gc.collect()
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
-
-
-def count_statements(engine: Engine, action: Callable[[], object]) -> int:
-    statements: list[str] = []
-
-    def record(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def pages(store: Store, event_id: int) -> dict[str, str]:

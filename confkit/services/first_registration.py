@@ -9,7 +9,9 @@ after the other.
 
 Either way the person is only written when no person has the address yet, in any letter case,
 and a person with exactly that address stored by another transaction meanwhile makes the
-insert do nothing rather than fail: nothing at all is then written.
+insert do nothing rather than fail: nothing at all is then written. On PostgreSQL the rows can
+also be written only if the event still has a given fingerprint
+(:mod:`confkit.services.kept_events`); otherwise, again, nothing is written.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Executable, Table, bindparam, exists, func, insert, select
+from sqlalchemy import Executable, Integer, Table, Text, bindparam, exists, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as DbSession
 
 from confkit.db import table_of
 from confkit.models import OutboxMessage, Person, Registration, RegistrationChange
+from confkit.services.kept_events import fingerprint_of
 
 _PERSONS = table_of(Person)
 _REGISTRATIONS = table_of(Registration)
@@ -43,13 +46,20 @@ class FirstRegistrationRows:
     message: Mapping[str, Any]
 
 
-def insert_first_registration(db: DbSession, rows: FirstRegistrationRows) -> tuple[int, int] | None:
+def insert_first_registration(
+    db: DbSession, rows: FirstRegistrationRows, *, event_fingerprint: str | None = None
+) -> tuple[int, int] | None:
     """Write the four rows; (person id, registration id), or None, writing nothing, when a
-    person has the address already."""
+    person has the address already or, given ``event_fingerprint`` (PostgreSQL only), when
+    the registration's event no longer has that fingerprint."""
     email = rows.person["email"]
     if db.get_bind().dialect.name == "postgresql":
         statement = _one_statement(
-            tuple(rows.person), tuple(rows.registration), tuple(rows.change), tuple(rows.message)
+            tuple(rows.person),
+            tuple(rows.registration),
+            tuple(rows.change),
+            tuple(rows.message),
+            guarded=event_fingerprint is not None,
         )
         parameters = {
             **_prefixed("p_", rows.person),
@@ -58,8 +68,13 @@ def insert_first_registration(db: DbSession, rows: FirstRegistrationRows) -> tup
             **_prefixed("c_", rows.change),
             **_prefixed("m_", rows.message),
         }
+        if event_fingerprint is not None:
+            parameters["p_event_id"] = rows.registration["event_id"]
+            parameters["p_event_fingerprint"] = event_fingerprint
         written = db.connection().execute(statement, parameters).first()
         return None if written is None else (written.person_id, written.id)
+    if event_fingerprint is not None:
+        raise ValueError("only PostgreSQL gives rows the ids a fingerprint is made of")
     connection = db.connection()
     person_id = connection.scalar(
         _new_person("sqlite", tuple(rows.person), ""), {**rows.person, "email_lower": email.lower()}
@@ -84,9 +99,16 @@ def _bound(table: Table, columns: Sequence[str], prefix: str) -> list[Any]:
 
 
 @cache
-def _new_person(dialect: str, columns: tuple[str, ...], prefix: str) -> Any:
+def _new_person(
+    dialect: str, columns: tuple[str, ...], prefix: str, *, guarded: bool = False
+) -> Any:
     same_address = func.lower(_PERSONS.c.email) == bindparam(prefix + "email_lower")
     values = select(*_bound(_PERSONS, columns, prefix)).where(~exists().where(same_address))
+    if guarded:
+        event_id = bindparam(prefix + "event_id", type_=Integer)
+        values = values.where(
+            fingerprint_of(event_id) == bindparam(prefix + "event_fingerprint", type_=Text)
+        )
     statement = (
         postgresql.insert(_PERSONS) if dialect == "postgresql" else sqlite.insert(_PERSONS)
     ).from_select(columns, values)
@@ -101,9 +123,11 @@ def _one_statement(
     registration: tuple[str, ...],
     change: tuple[str, ...],
     message: tuple[str, ...],
+    *,
+    guarded: bool,
 ) -> Executable:
     # Built once per set of columns, which is once per process.
-    new_person = _new_person("postgresql", person, "p_").cte("new_person")
+    new_person = _new_person("postgresql", person, "p_", guarded=guarded).cte("new_person")
     new_registration = (
         insert(_REGISTRATIONS)
         .from_select(

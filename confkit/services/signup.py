@@ -46,6 +46,7 @@ from confkit.services.checks import Problems, iso_country_codes
 from confkit.services.common import ModelT, as_enum, savepoint
 from confkit.services.first_registration import FirstRegistrationRows, insert_first_registration
 from confkit.services.history import ATTENDEE, change_row, record_change
+from confkit.services.kept_events import StaleEvent, current_fingerprint
 from confkit.services.people import add_affiliation, create_organisation
 from confkit.services.registration_settings import (
     check_invitation_code,
@@ -118,6 +119,7 @@ def register(
     *,
     base_url: str,
     now: datetime | None = None,
+    fingerprint: str | None = None,
 ) -> SignupOutcome:
     """Register a person for the event from the public form and mail them.
 
@@ -125,17 +127,28 @@ def register(
     registered gets a mail about its registration and nothing changes; a cancelled one is
     opened again, unconfirmed. Raises ValidationError naming every problem with the details, or
     the event's registration being closed.
+
+    ``fingerprint`` says that ``event`` is a copy read earlier, by an
+    :class:`~confkit.services.kept_events.EventKeeper`: whatever comes of it, registration or
+    refusal, holds for the event as it is now, or StaleEvent is raised, having written
+    nothing, for the caller to read the event again and ask again.
     """
     stamp = now or clock.now()
     # Every check that can refuse the details runs here, before it is known whether the address
     # is registered: otherwise a refusal would tell a stranger that it is not.
-    email = _checked(db, event, details, stamp)
+    try:
+        email = _checked(db, event, details, stamp)
+    except ValidationError:
+        _still_current(db, event, fingerprint)
+        raise
     if _writes_nothing_else(event, details):
         # An address nobody has registered yet is stored at once; a known one (or one stored by
         # another request a moment ago) writes nothing here and is answered below.
-        fresh = _store_new_person(db, event, details, email, stamp, base_url)
+        fresh = _store_new_person(db, event, details, email, stamp, base_url, fingerprint)
         if fresh is not None:
             return SignupOutcome(fresh, created=True)
+    # Nothing written yet: from here on, the copy must be the event as it is.
+    _still_current(db, event, fingerprint)
     known_person = _person_by_email(db, email)
     existing = _registration_of(db, event, known_person)
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
@@ -162,6 +175,12 @@ def register(
     _mail(db, registration, Notice.CONFIRM_REQUEST, base_url, stamp)
     db.flush()
     return SignupOutcome(registration, created=created)
+
+
+def _still_current(db: DbSession, event: Event, fingerprint: str | None) -> None:
+    """Raise StaleEvent if ``event`` is a copy (it has a fingerprint) that is out of date."""
+    if fingerprint is not None and current_fingerprint(db, event.id) != fingerprint:
+        raise StaleEvent(f"event {event.slug!r} changed since it was read")
 
 
 def _store(
@@ -237,9 +256,11 @@ def _store_new_person(
     email: str,
     stamp: datetime,
     base_url: str,
+    fingerprint: str | None,
 ) -> Registration | None:
     """Write a new person and their unconfirmed registration with its history and confirmation
-    mail; None, writing nothing, when a person has that address already.
+    mail; None, writing nothing, when a person has that address already, or when the event has
+    no longer the ``fingerprint`` given.
 
     The common case of the public form, written with plain INSERTs
     (:mod:`confkit.services.first_registration`): nothing after the person can be refused, and
@@ -292,7 +313,7 @@ def _store_new_person(
             mail, kind=Notice.CONFIRM_REQUEST.value, host=mail_host(base_url), now=stamp
         ),
     )
-    written = insert_first_registration(db, rows)
+    written = insert_first_registration(db, rows, event_fingerprint=fingerprint)
     if written is None:
         return None
     person.id, registration.id = written

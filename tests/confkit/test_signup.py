@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from confkit import ValidationError, services
+from confkit.db import Store
 from confkit.models import (
     Affiliation,
     Event,
@@ -32,6 +33,7 @@ from confkit.models import (
 from confkit.services import signup
 from confkit.services.checks import iso_country_codes
 from confkit.services.history import ATTENDEE, SYSTEM
+from confkit.services.kept_events import EventKeeper
 from confkit.services.registration_settings import (
     add_invitation_code,
     add_question,
@@ -931,3 +933,16 @@ def test_the_answers_checker_accepts_only_what_the_questions_allow(
         # The next example starts afresh, like a new request: SQLite gives the ids of the rows
         # just undone to new rows, which objects still in the session would otherwise claim.
         db.expunge_all()
+
+
+def test_sqlite_keeps_no_copies_of_events(db: DbSession, store: Store, event: Event) -> None:
+    db.flush()
+    with store.session() as visitor:
+        kept = EventKeeper(store).event(visitor, event.slug)
+    if db.get_bind().dialect.name == "postgresql":
+        assert kept is not None
+        assert kept.event.id == event.id
+    else:
+        assert kept is None
+        with pytest.raises(ValueError, match="PostgreSQL"):
+            register(db, event, details(), base_url=BASE_URL, now=FIXED_NOW, fingerprint="1@2.0;")

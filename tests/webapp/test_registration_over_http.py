@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock, migrate, services
 from confkit.db import Store, make_engine
-from confkit.models import Registration, RegistrationChange, RegistrationStatus
+from confkit.models import Event, Registration, RegistrationChange, RegistrationStatus
 from confkit.services.seats import confirm_registration, waitlist_position
 from confkit.services.signup import SignupDetails, register
 from tests.databases import postgres_server_url, scratch_database
@@ -387,3 +387,78 @@ def test_cancellations_free_seats_for_the_longest_waiting_while_others_confirm(
             if not shows_status(page, registrations[t], waitlist_position(db, registrations[t]))
         ]
         assert not wrong, f"{len(wrong)} attendee pages show the wrong status: {wrong[:5]}"
+
+
+@dataclass
+class LoadedForm:
+    """A registration form as a browser holds it: its session cookie and its fields."""
+
+    server: Server
+    slug: str
+    session: requests.Session
+    fields: dict[str, str]
+
+    @classmethod
+    def load(cls, server: Server, slug: str) -> LoadedForm:
+        session = requests.Session()
+        page = session.get(f"{server.url}/events/{slug}/register", timeout=REQUEST_TIMEOUT)
+        page.raise_for_status()
+        form = form_posting_to(page.text, f"/events/{slug}/register")
+        return cls(server, slug, session, {**form.fields, **form.buttons})
+
+    def submit(self, email: str, **answers: str) -> requests.Response:
+        given = {"given_name": "Given", "family_name": "Family", "email": email, **answers}
+        with self.session:
+            return self.session.post(
+                f"{self.server.url}/events/{self.slug}/register",
+                data={**self.fields, **given},
+                allow_redirects=False,
+                timeout=REQUEST_TIMEOUT,
+            )
+
+
+def test_an_organisers_change_reaches_every_process_at_once(
+    servers: list[Server], store: Store
+) -> None:
+    # Each worker keeps the event read for its first submission; the organisers' change is made
+    # elsewhere, and the very next submission to any worker must follow it.
+    slug = "kept-event"
+    create_event(store, slug)
+    rounds = range(12)
+
+    def submit_everywhere(label: str, **answers: str) -> list[requests.Response]:
+        return [
+            LoadedForm.load(server, slug).submit(f"{label}{n}-{i}@{slug}.example.org", **answers)
+            for n in rounds
+            for i, server in enumerate(servers)
+        ]
+
+    warm = submit_everywhere("warm")
+    with store.transaction() as db:
+        services.add_question(
+            db, services.get_event(db, slug), key="unit", label="Your unit", kind="short_text",
+            required=True,
+        )  # fmt: skip
+    unanswered = submit_everywhere("late")
+    answered = submit_everywhere("unit", **{"answers-unit": "G6"})
+    loaded = [LoadedForm.load(server, slug) for _ in rounds for server in servers]
+    with store.transaction() as db:
+        services.configure_registration(
+            db, services.get_event(db, slug), closes_at=clock.now() - timedelta(minutes=1)
+        )
+    closed = [form.submit(f"closed{n}@{slug}.example.org") for n, form in enumerate(loaded)]
+
+    assert {answer.status_code for answer in warm} == {303}
+    assert {answer.status_code for answer in unanswered} == {400}
+    assert all("Your unit" in answer.text for answer in unanswered)
+    assert {answer.status_code for answer in answered} == {303}
+    assert {answer.status_code for answer in closed} == {403}
+    with store.session() as db:
+        stored = db.scalars(
+            select(Registration.answers)
+            .join(Registration.event)
+            .where(Event.slug == slug)
+            .order_by(Registration.id)
+        ).all()
+    assert stored == [{}] * len(warm) + [{"unit": "G6"}] * len(answered)
+    still_running(servers)

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
-from confkit.errors import ValidationError
+from confkit.errors import NotFound, ValidationError
 from confkit.models import Event
 from confkit.registration_window import RegistrationState, registration_window
 from confkit.services import get_event
+from confkit.services.kept_events import EventKeeper, StaleEvent
 from confkit.services.people import organisation_choices
 from confkit.services.seats import CONFIRMATION_PERIOD, SeatCount, seat_count
 from confkit.services.signup import register
-from webapp.database import get_db
+from webapp.database import get_db, get_store
 from webapp.feeds.settings import feed_settings
 from webapp.i18n import current_locale
 from webapp.registration import bp
 from webapp.registration.forms import RegistrationForm, registration_form
+
+# app.extensions key of the copies of events the form keeps between requests.
+_KEEPER_EXTENSION = "confkit.registration_events"
 
 
 @bp.app_template_global()
@@ -32,6 +37,10 @@ def event_seats(event: Event) -> SeatCount:
 def registration(slug: str) -> ResponseReturnValue:
     """The form; a valid submission registers and sends the person to check their mail."""
     db = get_db()
+    if request.method == "POST":
+        accepted = _register_with_kept_event(db, slug)
+        if accepted is not None:
+            return accepted
     event = get_event(db, slug, with_questions=True)
     window = registration_window(event, clock.now())
     if window.state is not RegistrationState.OPEN:
@@ -44,13 +53,61 @@ def registration(slug: str) -> ResponseReturnValue:
     if not form.validate():
         return _form_page(form, status=400)
     try:
-        details = form.details(locale=current_locale())
-        register(db, event, details, base_url=feed_settings().base_url)
+        register(db, event, form.details(locale=current_locale()), base_url=_base_url())
     except ValidationError as error:
         return _form_page(form, problems=form.show_problems(error.problems), status=400)
+    return _sent(event)
+
+
+def _register_with_kept_event(db: DbSession, slug: str) -> ResponseReturnValue | None:
+    """The common case of a busy form, without reading the event: a copy kept from an earlier
+    request, which ``register`` writes with only if the event is unchanged. None when the
+    submission is to be answered the usual way: no copy (SQLite), a changed event, or anything
+    but a registration (a closed form, a problem), which is said with the event as it is."""
+    try:
+        kept = _event_keeper().event(db, slug)
+    except (NotFound, StaleEvent):
+        return None
+    if kept is None:
+        return None
+    event = kept.event
+    if registration_window(event, clock.now()).state is RegistrationState.OPEN:
+        form = registration_form(event)
+        if form.validate():
+            try:
+                register(
+                    db,
+                    event,
+                    form.details(locale=current_locale()),
+                    base_url=_base_url(),
+                    fingerprint=kept.fingerprint,
+                )
+            except StaleEvent:
+                _event_keeper().forget(slug)
+            except ValidationError:
+                pass
+            else:
+                return _sent(event)
+    # The copy may be out of date: the usual way reads the event afresh.
+    db.rollback()
+    return None
+
+
+def _sent(event: Event) -> ResponseReturnValue:
     # The same answer whether the address was new or already registered: only its owner learns
     # which, by mail.
     return redirect(url_for(".registration_sent", slug=event.slug), 303)
+
+
+def _base_url() -> str:
+    return feed_settings().base_url
+
+
+def _event_keeper() -> EventKeeper:
+    keeper: EventKeeper | None = current_app.extensions.get(_KEEPER_EXTENSION)
+    if keeper is None:
+        keeper = current_app.extensions.setdefault(_KEEPER_EXTENSION, EventKeeper(get_store()))
+    return keeper
 
 
 @bp.get("/events/<slug>/register/sent")

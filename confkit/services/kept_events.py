@@ -55,13 +55,13 @@ def fingerprint_of(event_id: ColumnElement[int]) -> ColumnElement[str]:
     question_rows = (
         select(
             func.string_agg(
-                _row_version(_QUESTIONS), aggregate_order_by(literal(","), _QUESTIONS.c.id)
+                _row_version(_QUESTIONS), aggregate_order_by(_text(","), _QUESTIONS.c.id)
             )
         )
         .where(_QUESTIONS.c.event_id == event_id)
         .scalar_subquery()
     )
-    return event_row + literal(";") + func.coalesce(question_rows, literal(""))
+    return event_row + _text(";") + func.coalesce(question_rows, _text(""))
 
 
 def current_fingerprint(db: DbSession, event_id: int) -> str | None:
@@ -138,9 +138,15 @@ def _row_version(table: Table) -> ColumnElement[str]:
     # xmin alone does not change when the same transaction writes a row twice; cmin does.
     version: ColumnElement[str] = (
         cast(table.c.id, Text)
-        + literal("@")
+        + _text("@")
         + cast(literal_column(f"{table.name}.xmin"), Text)
-        + literal(".")
+        + _text(".")
         + cast(literal_column(f"{table.name}.cmin"), Text)
     )
     return version
+
+
+def _text(constant: str) -> ColumnElement[str]:
+    # Written into the SQL rather than bound: the statement that writes a registration carries
+    # this expression, and psycopg re-parses a statement of more than 50 parameters each time.
+    return literal_column(f"'{constant}'", Text)

@@ -221,6 +221,27 @@ def test_a_question_added_after_the_form_was_shown_is_on_the_form_and_asked(
     assert registration_of(db, "badge@example.org").answers["badge"] == "Aynur M."
 
 
+def test_a_plain_event_s_form_asks_nothing_the_event_does_not_ask(
+    client: FlaskClient, db: DbSession, make_event: Callable[..., Event]
+) -> None:
+    plain = make_event(slug="briefing", name="Press briefing", capacity=30)
+    db.flush()
+
+    page = text(client.get("/events/briefing/register"))
+    response = register_through_form(
+        client, plain, consent="y", invitation_code="STRAY", **{"answers-diet": "none"}
+    )
+
+    assert 'name="given_name"' in page
+    for absent in ("consent", "invitation_code", "answers-"):
+        assert f'name="{absent}' not in page
+    assert response.status_code == 303
+    registration = registration_of(db, "aynur@example.org")
+    assert registration.answers == {}
+    assert registration.consent_given_at is None
+    assert registration.invitation_code is None
+
+
 def test_a_busy_form_on_postgresql_registers_without_reading_the_event_again(
     client: FlaskClient, db: DbSession, event: Event
 ) -> None:

@@ -41,6 +41,7 @@ from confkit.models import (
     Event,
     OrganisationKind,
     QuestionKind,
+    RegistrationMode,
     RegistrationQuestion,
 )
 from confkit.services.checks import CONTROL_CHARACTERS
@@ -95,7 +96,7 @@ class RegistrationForm(AppForm):
     delegation = SelectField(_l("Delegation"), default="", validate_choice=False)
     consent = BooleanField(_l("Your consent"))
     invitation_code = StringField(_l("Invitation code"))
-    # Replaced per event by registration_form().
+    # Replaced per event by registration_form(); it also drops the fields an event does not ask.
     answers: FormField
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
@@ -148,9 +149,9 @@ class RegistrationForm(AppForm):
             new_organisation=new_organisation,
             position=self.position.data or "",
             delegation_id=int(self.delegation.data) if self.delegation.data else None,
-            answers=self.answers.data,
-            consent=bool(self.consent.data),
-            invitation_code=self.invitation_code.data,
+            answers=self._data_of("answers") or {},
+            consent=bool(self._data_of("consent")),
+            invitation_code=self._data_of("invitation_code"),
             locale=locale,
         )
 
@@ -167,18 +168,29 @@ class RegistrationForm(AppForm):
                 field.errors = [*field.errors, text]
         return unplaced
 
+    def _data_of(self, name: str) -> Any:
+        field = self._fields.get(name)
+        return None if field is None else field.data
+
     def _field_named(self, name: str) -> Field | None:
         if name.startswith("answers."):
-            return self.answers.form._fields.get(name.removeprefix("answers."))
+            answers = self._fields.get("answers")
+            return None if answers is None else answers.form._fields.get(name[len("answers.") :])
         field: Field | None = self._fields.get(name)
         # The form's own plumbing is never what a confkit problem means.
         return None if name in ("csrf_token", "answers") else field
 
 
 def registration_form(event: Event) -> RegistrationForm:
-    """The registration form of ``event``: the common fields and the event's own questions."""
+    """The registration form of ``event``: the common fields, the event's own questions, and
+    the consent and invitation code where the event asks for them."""
     shapes = tuple(QuestionShape.of(question) for question in event.questions)
-    form: RegistrationForm = _registration_form_class(shapes)(event=event)
+    form_class = _registration_form_class(
+        shapes,
+        asks_consent=bool(event.consent_text),
+        by_invitation=event.registration_mode is RegistrationMode.INVITATION,
+    )
+    form: RegistrationForm = form_class(event=event)
     return form
 
 
@@ -198,14 +210,20 @@ class QuestionShape:
 
 # A form class is built once per set of questions, not per request: building one (and WTForms
 # ordering its fields on first use) costs more than filling it. An edited question has another
-# shape, so it gets a new class.
+# shape, so it gets a new class. A field the page does not show is not in the class at all
+# (WTForms drops a field set to None), because every field is built again on every request.
 @lru_cache(maxsize=256)
-def _registration_form_class(shapes: tuple[QuestionShape, ...]) -> type[RegistrationForm]:
-    return type(
-        "EventRegistrationForm",
-        (RegistrationForm,),
-        {"answers": FormField(answers_form_class(shapes), separator="-")},
-    )
+def _registration_form_class(
+    shapes: tuple[QuestionShape, ...], *, asks_consent: bool, by_invitation: bool
+) -> type[RegistrationForm]:
+    fields: dict[str, FormField | None] = {
+        "answers": FormField(answers_form_class(shapes), separator="-") if shapes else None
+    }
+    if not asks_consent:
+        fields["consent"] = None
+    if not by_invitation:
+        fields["invitation_code"] = None
+    return type("EventRegistrationForm", (RegistrationForm,), fields)
 
 
 def answers_form_class(questions: Sequence[QuestionShape]) -> type[Form]:

@@ -102,11 +102,14 @@ class RegistrationForm(AppForm):
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
-        self.organisation_country.choices = [_NONE, *country_choices()]
-        self.category.choices = [SelectChoice(c.value, label(c)) for c in public_categories(event)]
 
     def offer_choices(self, organisations: Sequence[OrganisationChoice]) -> None:
-        """Fill the lists read from the database, to show the form."""
+        """Fill the lists, to show the form. A submission that is accepted is never shown, so
+        none of them is built for it: no field checks its choices (confkit does)."""
+        self.organisation_country.choices = [_NONE, *country_choices()]
+        self.category.choices = [
+            SelectChoice(c.value, label(c)) for c in public_categories(self.event)
+        ]
         self.organisation.choices = [
             SelectChoice("", _l("None, or not listed below")),
             SelectChoice(NEW_ORGANISATION, _l("Another organisation: I name it below")),

@@ -104,10 +104,27 @@ class Store:
             bind=bind, expire_on_commit=False, join_transaction_mode=join_mode
         )
         auditing.install(self._sessions)
+        self._statement_sessions = self._sessions
+        if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+            self._statement_sessions = sessionmaker(
+                bind=bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+            )
+            auditing.install(self._statement_sessions)
 
     def session(self) -> DbSession:
         """A new ORM session; the caller commits or rolls back."""
         return self._sessions()
+
+    def statement_session(self) -> DbSession:
+        """A session for work that one statement does whole, such as
+        ``signup.register_new_address``.
+
+        On a PostgreSQL engine every statement commits as it runs, which spares the BEGIN and
+        COMMIT round trips; anything of two statements or more belongs in :meth:`session`.
+        Elsewhere (SQLite, or a store inside an outer transaction) it is an ordinary session.
+        Either way the caller commits, which on PostgreSQL then sends nothing.
+        """
+        return self._statement_sessions()
 
     @contextmanager
     def transaction(self, *, actor: auditing.ActorSource | None = None) -> Iterator[DbSession]:

@@ -119,7 +119,6 @@ def register(
     *,
     base_url: str,
     now: datetime | None = None,
-    fingerprint: str | None = None,
 ) -> SignupOutcome:
     """Register a person for the event from the public form and mail them.
 
@@ -127,28 +126,17 @@ def register(
     registered gets a mail about its registration and nothing changes; a cancelled one is
     opened again, unconfirmed. Raises ValidationError naming every problem with the details, or
     the event's registration being closed.
-
-    ``fingerprint`` says that ``event`` is a copy read earlier, by an
-    :class:`~confkit.services.kept_events.EventKeeper`: whatever comes of it, registration or
-    refusal, holds for the event as it is now, or StaleEvent is raised, having written
-    nothing, for the caller to read the event again and ask again.
     """
     stamp = now or clock.now()
     # Every check that can refuse the details runs here, before it is known whether the address
     # is registered: otherwise a refusal would tell a stranger that it is not.
-    try:
-        email = _checked(db, event, details, stamp)
-    except ValidationError:
-        _still_current(db, event, fingerprint)
-        raise
+    email = _checked(db, event, details, stamp)
     if _writes_nothing_else(event, details):
         # An address nobody has registered yet is stored at once; a known one (or one stored by
         # another request a moment ago) writes nothing here and is answered below.
-        fresh = _store_new_person(db, event, details, email, stamp, base_url, fingerprint)
+        fresh = _store_new_person(db, event, details, email, stamp, base_url)
         if fresh is not None:
             return SignupOutcome(fresh, created=True)
-    # Nothing written yet: from here on, the copy must be the event as it is.
-    _still_current(db, event, fingerprint)
     known_person = _person_by_email(db, email)
     existing = _registration_of(db, event, known_person)
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
@@ -175,6 +163,44 @@ def register(
     _mail(db, registration, Notice.CONFIRM_REQUEST, base_url, stamp)
     db.flush()
     return SignupOutcome(registration, created=created)
+
+
+def register_new_address(
+    db: DbSession,
+    event: Event,
+    details: SignupDetails,
+    *,
+    base_url: str,
+    now: datetime | None = None,
+    fingerprint: str | None = None,
+) -> Registration | None:
+    """The public form's common case, done by one statement: an address confkit does not know,
+    registering with nothing else to store (no organisation, delegation or invitation code).
+
+    The person, the unconfirmed registration, its history and its confirmation mail are written
+    by a single INSERT statement, so this may run in :meth:`confkit.db.Store.statement_session`,
+    where that statement commits as it runs. Returns the registration; or None, having written
+    nothing, when the details need :func:`register` (an address already stored, an
+    organisation, a delegation, an invitation code): call it then, in a transaction, with the
+    event read afresh if ``event`` is a copy. Raises ValidationError as :func:`register` does.
+
+    ``fingerprint`` says that ``event`` is a copy read earlier, by an
+    :class:`~confkit.services.kept_events.EventKeeper`: every answer then holds for the event
+    as it is now, or StaleEvent is raised, having written nothing.
+    """
+    stamp = now or clock.now()
+    try:
+        email = _checked(db, event, details, stamp)
+    except ValidationError:
+        _still_current(db, event, fingerprint)
+        raise
+    if not _writes_nothing_else(event, details) or details.delegation_id is not None:
+        # A delegation is read by the checks and written by the INSERT: two statements.
+        return None
+    registration = _store_new_person(db, event, details, email, stamp, base_url, fingerprint)
+    if registration is None:
+        _still_current(db, event, fingerprint)
+    return registration
 
 
 def _still_current(db: DbSession, event: Event, fingerprint: str | None) -> None:
@@ -256,7 +282,7 @@ def _store_new_person(
     email: str,
     stamp: datetime,
     base_url: str,
-    fingerprint: str | None,
+    fingerprint: str | None = None,
 ) -> Registration | None:
     """Write a new person and their unconfirmed registration with its history and confirmation
     mail; None, writing nothing, when a person has that address already, or when the event has

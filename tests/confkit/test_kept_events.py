@@ -28,7 +28,12 @@ from confkit.services.registration_settings import (
     remove_question,
     update_question,
 )
-from confkit.services.signup import SignupDetails, register
+from confkit.services.signup import (
+    NewOrganisation,
+    SignupDetails,
+    register,
+    register_new_address,
+)
 from tests.factories import BASE_URL, FIXED_NOW
 
 WRITTEN = (Person, Registration, RegistrationChange, OutboxMessage)
@@ -130,7 +135,7 @@ def test_registering_with_a_current_copy_takes_one_statement(
     assert kept is not None
 
     with statements_sent(visitor) as sent:
-        outcome = register(
+        registration = register_new_address(
             visitor,
             kept.event,
             details(),
@@ -140,10 +145,10 @@ def test_registering_with_a_current_copy_takes_one_statement(
         )
         visitor.flush()
 
-    assert outcome.created is True
+    assert registration is not None
     assert sent == ["WITH new_person AS"]
-    assert outcome.registration.event is kept.event
-    assert visitor.get(Registration, outcome.registration.id) is outcome.registration
+    assert registration.event is kept.event
+    assert visitor.get(Registration, registration.id) is registration
 
 
 def test_the_statement_that_writes_with_a_copy_stays_within_psycopg_s_parse_cache(
@@ -161,7 +166,7 @@ def test_the_statement_that_writes_with_a_copy_stays_within_psycopg_s_parse_cach
     bind = visitor.connection()
     sa_event.listen(bind, "before_cursor_execute", record)
     try:
-        register(
+        register_new_address(
             visitor,
             kept.event,
             details(),
@@ -221,7 +226,7 @@ def test_any_change_to_the_event_or_its_questions_makes_the_copy_stale(
     before = rows_written(db)
 
     with pytest.raises(StaleEvent):
-        register(
+        register_new_address(
             visitor,
             kept.event,
             details(),
@@ -258,7 +263,7 @@ def test_a_known_address_with_a_stale_copy_is_refused_not_answered(
     before = rows_written(db)
 
     with pytest.raises(StaleEvent):
-        register(
+        register_new_address(
             visitor,
             kept.event,
             details(consent=True),
@@ -270,15 +275,16 @@ def test_a_known_address_with_a_stale_copy_is_refused_not_answered(
     assert rows_written(db) == before
 
 
-def test_a_known_address_with_a_current_copy_is_answered_as_always(
+def test_a_known_address_with_a_current_copy_is_left_to_register(
     db: DbSession, visitor: DbSession, keeper: EventKeeper, event: Event
 ) -> None:
-    first = register(db, event, details(), base_url=BASE_URL, now=FIXED_NOW)
+    register(db, event, details(), base_url=BASE_URL, now=FIXED_NOW)
     db.flush()
     kept = keeper.event(visitor, event.slug)
     assert kept is not None
+    before = rows_written(db)
 
-    again = register(
+    again = register_new_address(
         visitor,
         kept.event,
         details(),
@@ -286,13 +292,46 @@ def test_a_known_address_with_a_current_copy_is_answered_as_always(
         now=FIXED_NOW,
         fingerprint=kept.fingerprint,
     )
-    visitor.flush()
 
-    assert again.created is False
-    assert again.registration.id == first.registration.id
-    kinds = db.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
-    # Still unconfirmed: the owner is sent the link again.
-    assert kinds == ["confirm_request", "confirm_request"]
+    assert again is None
+    assert rows_written(db) == before
+
+
+@pytest.mark.parametrize(
+    "other_details",
+    [
+        {"organisation_id": "organisation"},
+        {"new_organisation": NewOrganisation(name="New think tank", kind="think_tank")},
+        {"delegation_id": "delegation"},
+    ],
+)
+def test_details_that_store_more_than_the_registration_are_left_to_register(
+    db: DbSession,
+    visitor: DbSession,
+    keeper: EventKeeper,
+    event: Event,
+    other_details: dict[str, Any],
+) -> None:
+    ministry = services.create_organisation(db, name="Ministry of Defence", kind="government")
+    delegation = services.create_delegation(db, event, name="Azerbaijan", organisation=ministry)
+    db.flush()
+    ids = {"organisation": ministry.id, "delegation": delegation.id}
+    given = {k: ids.get(v, v) if isinstance(v, str) else v for k, v in other_details.items()}
+    kept = keeper.event(visitor, event.slug)
+    assert kept is not None
+    before = rows_written(db)
+
+    registration = register_new_address(
+        visitor,
+        kept.event,
+        details(**given),
+        base_url=BASE_URL,
+        now=FIXED_NOW,
+        fingerprint=kept.fingerprint,
+    )
+
+    assert registration is None
+    assert rows_written(db) == before
 
 
 def test_a_refusal_from_a_stale_copy_becomes_stale_event(
@@ -305,7 +344,7 @@ def test_a_refusal_from_a_stale_copy_becomes_stale_event(
     db.flush()
 
     with pytest.raises(StaleEvent):
-        register(
+        register_new_address(
             visitor,
             kept.event,
             details(given_name=""),
@@ -322,7 +361,7 @@ def test_a_refusal_from_a_current_copy_is_the_refusal(
     assert kept is not None
 
     with pytest.raises(ValidationError) as refused:
-        register(
+        register_new_address(
             visitor,
             kept.event,
             details(given_name=""),
@@ -367,7 +406,7 @@ def test_a_change_while_the_copy_is_read_leaves_it_stale(
             assert kept is not None
             assert kept.event.consent_text == "We keep your name."
             with pytest.raises(StaleEvent):
-                register(
+                register_new_address(
                     visitor,
                     kept.event,
                     details(consent=True),
@@ -396,7 +435,7 @@ def test_a_forgotten_copy_is_read_again(
     assert fresh is not None
     assert fresh.fingerprint == current_fingerprint(db, event.id) != stale.fingerprint
     assert fresh.event.consent_text == "We keep your name."
-    outcome = register(
+    registration = register_new_address(
         visitor,
         fresh.event,
         details(consent=True),
@@ -404,7 +443,7 @@ def test_a_forgotten_copy_is_read_again(
         now=FIXED_NOW,
         fingerprint=fresh.fingerprint,
     )
-    assert outcome.created is True
+    assert registration is not None
 
 
 def test_the_keeper_keeps_the_most_recently_used_events(

@@ -47,7 +47,13 @@ from confkit.services.seats import (
     reject_registration,
     seat_count,
 )
-from confkit.services.signup import NewOrganisation, SignupDetails, normalise_email, register
+from confkit.services.signup import (
+    NewOrganisation,
+    SignupDetails,
+    normalise_email,
+    register,
+    register_new_address,
+)
 from tests.factories import BASE_URL, FIXED_NOW, baku
 
 LATER = FIXED_NOW + timedelta(hours=1)
@@ -945,4 +951,6 @@ def test_sqlite_keeps_no_copies_of_events(db: DbSession, store: Store, event: Ev
     else:
         assert kept is None
         with pytest.raises(ValueError, match="PostgreSQL"):
-            register(db, event, details(), base_url=BASE_URL, now=FIXED_NOW, fingerprint="1@2.0;")
+            register_new_address(
+                db, event, details(), base_url=BASE_URL, now=FIXED_NOW, fingerprint="1@2.0;"
+            )

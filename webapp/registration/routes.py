@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import Session as DbSession
 
 from confkit import clock
 from confkit.errors import NotFound, ValidationError
@@ -16,7 +15,7 @@ from confkit.services import get_event
 from confkit.services.kept_events import EventKeeper, StaleEvent
 from confkit.services.people import organisation_choices
 from confkit.services.seats import CONFIRMATION_PERIOD, SeatCount, seat_count
-from confkit.services.signup import register
+from confkit.services.signup import register, register_new_address
 from webapp.database import get_db, get_store
 from webapp.feeds.settings import feed_settings
 from webapp.i18n import current_locale
@@ -36,11 +35,11 @@ def event_seats(event: Event) -> SeatCount:
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 def registration(slug: str) -> ResponseReturnValue:
     """The form; a valid submission registers and sends the person to check their mail."""
-    db = get_db()
     if request.method == "POST":
-        accepted = _register_with_kept_event(db, slug)
+        accepted = _register_new_address(slug)
         if accepted is not None:
             return accepted
+    db = get_db()
     event = get_event(db, slug, with_questions=True)
     window = registration_window(event, clock.now())
     if window.state is not RegistrationState.OPEN:
@@ -59,38 +58,43 @@ def registration(slug: str) -> ResponseReturnValue:
     return _sent(event)
 
 
-def _register_with_kept_event(db: DbSession, slug: str) -> ResponseReturnValue | None:
-    """The common case of a busy form, without reading the event: a copy kept from an earlier
-    request, which ``register`` writes with only if the event is unchanged. None when the
-    submission is to be answered the usual way: no copy (SQLite), a changed event, or anything
-    but a registration (a closed form, a problem), which is said with the event as it is."""
-    try:
-        kept = _event_keeper().event(db, slug)
-    except (NotFound, StaleEvent):
-        return None
-    if kept is None:
-        return None
-    event = kept.event
-    if registration_window(event, clock.now()).state is RegistrationState.OPEN:
+def _register_new_address(slug: str) -> ResponseReturnValue | None:
+    """The common case of a busy form in one statement and no other round trip: a new address,
+    the event a copy kept from an earlier request, which the statement writes with only while
+    the event is unchanged. None when the submission is to be answered the usual way: no copy
+    (SQLite), a changed event, or anything but a new registration (a closed form, a problem,
+    a known address), which is always answered with the event as it is now."""
+    keeper = _event_keeper()
+    with get_store().statement_session() as db:
+        try:
+            kept = keeper.event(db, slug)
+        except (NotFound, StaleEvent):
+            return None
+        if kept is None:
+            return None
+        event = kept.event
+        if registration_window(event, clock.now()).state is not RegistrationState.OPEN:
+            return None
         form = registration_form(event)
-        if form.validate():
-            try:
-                register(
-                    db,
-                    event,
-                    form.details(locale=current_locale()),
-                    base_url=_base_url(),
-                    fingerprint=kept.fingerprint,
-                )
-            except StaleEvent:
-                _event_keeper().forget(slug)
-            except ValidationError:
-                pass
-            else:
-                return _sent(event)
-    # The copy may be out of date: the usual way reads the event afresh.
-    db.rollback()
-    return None
+        if not form.validate():
+            return None
+        try:
+            registration = register_new_address(
+                db,
+                event,
+                form.details(locale=current_locale()),
+                base_url=_base_url(),
+                fingerprint=kept.fingerprint,
+            )
+        except StaleEvent:
+            keeper.forget(slug)
+            return None
+        except ValidationError:
+            return None
+        if registration is None:
+            return None
+        db.commit()
+        return _sent(event)
 
 
 def _sent(event: Event) -> ResponseReturnValue:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +20,12 @@ from confkit.db import Store
 from confkit.errors import NotFound
 from confkit.models import Event, OutboxMessage, Person, Registration, RegistrationChange
 from confkit.services import kept_events
-from confkit.services.kept_events import EventKeeper, StaleEvent, current_fingerprint
+from confkit.services.kept_events import (
+    EventKeeper,
+    KeptEvent,
+    StaleEvent,
+    current_fingerprint,
+)
 from confkit.services.registration_settings import (
     add_question,
     configure_registration,
@@ -35,6 +39,7 @@ from confkit.services.signup import (
     register_new_address,
 )
 from tests.factories import BASE_URL, FIXED_NOW
+from tests.statements import statements_sent
 
 WRITTEN = (Person, Registration, RegistrationChange, OutboxMessage)
 
@@ -76,20 +81,16 @@ def details(n: int = 1, **overrides: Any) -> SignupDetails:
     return SignupDetails(**values)
 
 
-@contextmanager
-def statements_sent(db: DbSession) -> Iterator[list[str]]:
-    """The first words of every statement ``db`` sends meanwhile."""
-    sent: list[str] = []
-
-    def record(*args: Any) -> None:
-        sent.append(" ".join(args[2].split(None, 3)[:3]))
-
-    bind = db.connection()
-    sa_event.listen(bind, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa_event.remove(bind, "before_cursor_execute", record)
+def register_with(db: DbSession, kept: KeptEvent, **overrides: Any) -> Registration | None:
+    """Register through the form's one statement, with the copy ``kept``."""
+    return register_new_address(
+        db,
+        kept.event,
+        details(**overrides),
+        base_url=BASE_URL,
+        now=FIXED_NOW,
+        fingerprint=kept.fingerprint,
+    )
 
 
 def rows_written(db: DbSession) -> tuple[int, ...]:
@@ -103,7 +104,7 @@ def test_a_kept_copy_is_used_without_reading_the_event(
     assert first is not None
     visitor.expunge_all()  # the next request's session
 
-    with statements_sent(visitor) as sent:
+    with statements_sent(visitor.connection()) as sent:
         second = keeper.event(visitor, event.slug)
         assert second is not None
         assert [q.key for q in second.event.questions] == ["diet"]
@@ -134,15 +135,8 @@ def test_registering_with_a_current_copy_takes_one_statement(
     kept = keeper.event(visitor, event.slug)
     assert kept is not None
 
-    with statements_sent(visitor) as sent:
-        registration = register_new_address(
-            visitor,
-            kept.event,
-            details(),
-            base_url=BASE_URL,
-            now=FIXED_NOW,
-            fingerprint=kept.fingerprint,
-        )
+    with statements_sent(visitor.connection()) as sent:
+        registration = register_with(visitor, kept)
         visitor.flush()
 
     assert registration is not None
@@ -166,14 +160,7 @@ def test_the_statement_that_writes_with_a_copy_stays_within_psycopg_s_parse_cach
     bind = visitor.connection()
     sa_event.listen(bind, "before_cursor_execute", record)
     try:
-        register_new_address(
-            visitor,
-            kept.event,
-            details(),
-            base_url=BASE_URL,
-            now=FIXED_NOW,
-            fingerprint=kept.fingerprint,
-        )
+        register_with(visitor, kept)
     finally:
         sa_event.remove(bind, "before_cursor_execute", record)
 
@@ -226,14 +213,7 @@ def test_any_change_to_the_event_or_its_questions_makes_the_copy_stale(
     before = rows_written(db)
 
     with pytest.raises(StaleEvent):
-        register_new_address(
-            visitor,
-            kept.event,
-            details(),
-            base_url=BASE_URL,
-            now=FIXED_NOW,
-            fingerprint=kept.fingerprint,
-        )
+        register_with(visitor, kept)
 
     assert rows_written(db) == before
     assert current_fingerprint(db, event.id) != kept.fingerprint
@@ -263,14 +243,7 @@ def test_a_known_address_with_a_stale_copy_is_refused_not_answered(
     before = rows_written(db)
 
     with pytest.raises(StaleEvent):
-        register_new_address(
-            visitor,
-            kept.event,
-            details(consent=True),
-            base_url=BASE_URL,
-            now=FIXED_NOW,
-            fingerprint=kept.fingerprint,
-        )
+        register_with(visitor, kept, consent=True)
 
     assert rows_written(db) == before
 
@@ -284,14 +257,7 @@ def test_a_known_address_with_a_current_copy_is_left_to_register(
     assert kept is not None
     before = rows_written(db)
 
-    again = register_new_address(
-        visitor,
-        kept.event,
-        details(),
-        base_url=BASE_URL,
-        now=FIXED_NOW,
-        fingerprint=kept.fingerprint,
-    )
+    again = register_with(visitor, kept)
 
     assert again is None
     assert rows_written(db) == before
@@ -321,14 +287,7 @@ def test_details_that_store_more_than_the_registration_are_left_to_register(
     assert kept is not None
     before = rows_written(db)
 
-    registration = register_new_address(
-        visitor,
-        kept.event,
-        details(**given),
-        base_url=BASE_URL,
-        now=FIXED_NOW,
-        fingerprint=kept.fingerprint,
-    )
+    registration = register_with(visitor, kept, **given)
 
     assert registration is None
     assert rows_written(db) == before
@@ -344,14 +303,7 @@ def test_a_refusal_from_a_stale_copy_becomes_stale_event(
     db.flush()
 
     with pytest.raises(StaleEvent):
-        register_new_address(
-            visitor,
-            kept.event,
-            details(given_name=""),
-            base_url=BASE_URL,
-            now=FIXED_NOW,
-            fingerprint=kept.fingerprint,
-        )
+        register_with(visitor, kept, given_name="")
 
 
 def test_a_refusal_from_a_current_copy_is_the_refusal(
@@ -361,14 +313,7 @@ def test_a_refusal_from_a_current_copy_is_the_refusal(
     assert kept is not None
 
     with pytest.raises(ValidationError) as refused:
-        register_new_address(
-            visitor,
-            kept.event,
-            details(given_name=""),
-            base_url=BASE_URL,
-            now=FIXED_NOW,
-            fingerprint=kept.fingerprint,
-        )
+        register_with(visitor, kept, given_name="")
 
     assert refused.value.fields == {"given_name"}
 
@@ -406,14 +351,7 @@ def test_a_change_while_the_copy_is_read_leaves_it_stale(
             assert kept is not None
             assert kept.event.consent_text == "We keep your name."
             with pytest.raises(StaleEvent):
-                register_new_address(
-                    visitor,
-                    kept.event,
-                    details(consent=True),
-                    base_url=BASE_URL,
-                    now=FIXED_NOW,
-                    fingerprint=kept.fingerprint,
-                )
+                register_with(visitor, kept, consent=True)
             visitor.rollback()
     finally:
         with committing.transaction() as organiser:
@@ -435,14 +373,7 @@ def test_a_forgotten_copy_is_read_again(
     assert fresh is not None
     assert fresh.fingerprint == current_fingerprint(db, event.id) != stale.fingerprint
     assert fresh.event.consent_text == "We keep your name."
-    registration = register_new_address(
-        visitor,
-        fresh.event,
-        details(consent=True),
-        base_url=BASE_URL,
-        now=FIXED_NOW,
-        fingerprint=fresh.fingerprint,
-    )
+    registration = register_with(visitor, fresh, consent=True)
     assert registration is not None
 
 
@@ -456,11 +387,11 @@ def test_the_keeper_keeps_the_most_recently_used_events(
         keeper.event(visitor, event.slug)
         visitor.expunge_all()
 
-    with statements_sent(visitor) as sent:
+    with statements_sent(visitor.connection()) as sent:
         keeper.event(visitor, events[1].slug)
         keeper.event(visitor, events[2].slug)
     assert sent == []
-    with statements_sent(visitor) as sent:
+    with statements_sent(visitor.connection()) as sent:
         keeper.event(visitor, events[0].slug)
     assert sent != []
 

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
@@ -55,6 +54,7 @@ from confkit.services.signup import (
     register_new_address,
 )
 from tests.factories import BASE_URL, FIXED_NOW, baku
+from tests.statements import statements_sent
 
 LATER = FIXED_NOW + timedelta(hours=1)
 Status = RegistrationStatus
@@ -143,18 +143,9 @@ def test_a_new_address_is_written_in_one_statement_or_one_per_row_and_no_savepoi
     # The public form's common case runs on every submission: its cost is part of its contract.
     assert event.questions is not None  # loaded with the event, as the web form does
     db.flush()
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(" ".join(args[2].split(None, 3)[:3]))
-
-    bind = db.connection()
-    sa_event.listen(bind, "before_cursor_execute", record)
-    try:
+    with statements_sent(db.connection()) as statements:
         outcome = register(db, event, details(), base_url=BASE_URL, now=FIXED_NOW)
         db.flush()
-    finally:
-        sa_event.remove(bind, "before_cursor_execute", record)
 
     assert outcome.created is True
     if db.get_bind().dialect.name == "postgresql":
@@ -168,14 +159,14 @@ def test_a_new_address_is_written_in_one_statement_or_one_per_row_and_no_savepoi
             "INSERT INTO outbox_messages",
         ]
     # Loaded as the unit of work would have left it: nothing is read back.
-    statements.clear()
     registration = outcome.registration
-    assert (registration.person.email, registration.person_id) == (
-        "aysel@example.az",
-        registration.person.id,
-    )
-    assert registration.event is event
-    assert statements == []
+    with statements_sent(db.connection()) as reads:
+        assert (registration.person.email, registration.person_id) == (
+            "aysel@example.az",
+            registration.person.id,
+        )
+        assert registration.event is event
+    assert reads == []
     # And every row is there, tied to the others.
     db.expire_all()
     stored = db.get(Registration, registration.id)

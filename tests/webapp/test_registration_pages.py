@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 from werkzeug.test import TestResponse
@@ -31,6 +30,7 @@ from confkit.services.registration_settings import (
     add_question,
     configure_registration,
 )
+from tests.statements import statements_sent
 
 NOW = datetime(2024, 11, 1, 12, 0, tzinfo=UTC)
 CONSENT = "I agree that the organisers keep my details until the end of the year."
@@ -248,19 +248,10 @@ def test_a_busy_form_on_postgresql_registers_without_reading_the_event_again(
     assert register_through_form(client, event, **filled()).status_code == 303
     path = "/events/workshop/register"
     token = csrf_token(client, path)
-    sent: list[str] = []
-
-    def record(*args: Any) -> None:
-        sent.append(" ".join(args[2].split(None, 3)[:3]))
-
-    bind = db.connection()
-    sa_event.listen(bind, "before_cursor_execute", record)
-    try:
+    with statements_sent(db.connection()) as sent:
         response = client.post(
             path, data={"csrf_token": token, **valid_form(**filled(email="second@example.org"))}
         )
-    finally:
-        sa_event.remove(bind, "before_cursor_execute", record)
 
     assert response.status_code == 303
     assert registration_of(db, "second@example.org").answers == {"main_interest": "Grids"}

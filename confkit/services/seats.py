@@ -485,9 +485,27 @@ def _take_seat_or_wait(
         return Notice.CONFIRMED
     if not event.waitlist_enabled:
         raise CapacityError(ALL_SEATS_TAKEN, capacity=event.capacity)
+    # Placed before its own status changes, so that the line it joins is the one before it.
+    joined = _place_in_line(db, event, stamp)
     _set_status(registration, RegistrationStatus.WAITLISTED, stamp)
-    registration.waitlisted_at = stamp
+    registration.waitlisted_at = joined
     return Notice.WAITLISTED
+
+
+def _place_in_line(db: DbSession, event: Event, stamp: datetime) -> datetime:
+    """When a registration joins the waiting list: ``stamp``, unless someone already waiting
+    joined later by their server's clock. The event's lock decides the order; the clocks of
+    several app servers may disagree by a little, and a clock behind must not put a newcomer
+    ahead of people who joined before. (Equal instants keep the registration order.)"""
+    last = db.scalar(
+        select(func.max(Registration.waitlisted_at)).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+    )
+    if last is not None and last > stamp:
+        return last + timedelta(microseconds=1)
+    return stamp
 
 
 def _seat_free(db: DbSession, event: Event) -> bool:

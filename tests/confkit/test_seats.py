@@ -169,6 +169,26 @@ class TestConfirming:
         assert ids(list(waiting_list(db, event))) == ids(people[:3])
         assert [waitlist_position(db, r) for r in people[:3]] == [1, 2, 3]
 
+    def test_a_server_whose_clock_is_behind_puts_no_one_ahead_of_those_waiting(
+        self, db: DbSession, event: Event, unconfirmed: Callable[[], Registration]
+    ) -> None:
+        people = [unconfirmed() for _ in range(4)]
+        confirm(db, people[0], 0)
+        confirm(db, people[1], 1)
+        confirm(db, people[2], 10)
+
+        # Decided after the previous one under the event's lock, by a clock five minutes slow.
+        confirm(db, people[3], 5)
+
+        assert ids(list(waiting_list(db, event))) == ids(people[2:])
+        assert [waitlist_position(db, r) for r in people[2:]] == [1, 2]
+        assert people[3].waitlisted_at == at(10) + timedelta(microseconds=1)
+        # The history keeps the instant as that server saw it.
+        assert last_change(db, people[3]).at == at(5)
+        cancel_registration(db, people[0], base_url=BASE_URL, now=at(11))
+        assert people[2].status is Status.CONFIRMED
+        assert people[3].status is Status.WAITLISTED
+
     def test_without_a_capacity_everyone_has_a_seat(
         self,
         db: DbSession,

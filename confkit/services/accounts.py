@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm import Session as DbSession
-from sqlalchemy.orm import selectinload
 
 from confkit import clock
 from confkit.errors import ConfkitError, ValidationError
@@ -30,6 +30,8 @@ ATTEMPT_WINDOW: Final = timedelta(minutes=15)
 
 EMAIL_MAX_LENGTH: Final = 320
 REMOTE_ADDRESS_MAX_LENGTH: Final = 64
+# Stands for the address typed in a try at a check-in door code: no account can have it.
+DOOR_CODE_ATTEMPT: Final = "(check-in door code)"
 
 
 class LoginFailed(ConfkitError):
@@ -153,6 +155,26 @@ def authenticate(
     return user
 
 
+def door_code_tried(
+    db: DbSession, *, right: bool, remote_address: str, now: datetime | None = None
+) -> None:
+    """Record one try at a check-in door code (``right``: whether it was the code) with the
+    login attempts, so that guessing it is limited like guessing passwords: a client with too
+    many failures lately, at logins and door codes together, is refused with TooManyAttempts,
+    and its try is neither recorded nor to be acted on.
+
+    Only the client's own count applies: one count for the code itself would let anybody lock
+    the door staff out with a few wrong tries."""
+    stamp = now or clock.now()
+    remote = remote_address[:REMOTE_ADDRESS_MAX_LENGTH]
+    since = stamp - ATTEMPT_WINDOW
+    _refuse_after_failures(
+        db, LoginAttempt.remote_address, remote, since, MAX_FAILURES_PER_ADDRESS, stamp
+    )
+    db.add(LoginAttempt(email=DOOR_CODE_ATTEMPT, remote_address=remote, at=stamp, succeeded=right))
+    db.flush()
+
+
 def _refuse_when_limited(db: DbSession, email: str, remote: str, stamp: datetime) -> None:
     since = stamp - ATTEMPT_WINDOW
     last_success = db.scalar(
@@ -161,20 +183,32 @@ def _refuse_when_limited(db: DbSession, email: str, remote: str, stamp: datetime
     # A success ends the count for the address typed; the client's count runs on, so one
     # known password cannot reset the guessing of others.
     email_since = max(since, last_success) if last_success is not None else since
-    for column, value, since_when, limit in (
-        (LoginAttempt.email, email, email_since, MAX_FAILURES_PER_EMAIL),
-        (LoginAttempt.remote_address, remote, since, MAX_FAILURES_PER_ADDRESS),
-    ):
-        failures = db.scalars(
-            select(LoginAttempt.at)
-            .where(column == value, ~LoginAttempt.succeeded, LoginAttempt.at > since_when)
-            .order_by(LoginAttempt.at.desc())
-            .limit(limit)
-        ).all()
-        if len(failures) >= limit:
-            # Wait until the oldest of the last ``limit`` failures leaves the window.
-            free_at = failures[-1] + ATTEMPT_WINDOW
-            raise TooManyAttempts(max(1, math.ceil((free_at - stamp).total_seconds())))
+    _refuse_after_failures(
+        db, LoginAttempt.email, email, email_since, MAX_FAILURES_PER_EMAIL, stamp
+    )
+    _refuse_after_failures(
+        db, LoginAttempt.remote_address, remote, since, MAX_FAILURES_PER_ADDRESS, stamp
+    )
+
+
+def _refuse_after_failures(
+    db: DbSession,
+    column: InstrumentedAttribute[str],
+    value: str,
+    since: datetime,
+    limit: int,
+    stamp: datetime,
+) -> None:
+    failures = db.scalars(
+        select(LoginAttempt.at)
+        .where(column == value, ~LoginAttempt.succeeded, LoginAttempt.at > since)
+        .order_by(LoginAttempt.at.desc())
+        .limit(limit)
+    ).all()
+    if len(failures) >= limit:
+        # Wait until the oldest of the last ``limit`` failures leaves the window.
+        free_at = failures[-1] + ATTEMPT_WINDOW
+        raise TooManyAttempts(max(1, math.ceil((free_at - stamp).total_seconds())))
 
 
 def roles_of(db: DbSession, user: User) -> list[UserRole]:

@@ -14,6 +14,7 @@ from confkit.errors import ValidationError
 from confkit.models import AccountRole, Event, LoginAttempt, User, UserRole
 from confkit.services.accounts import (
     ATTEMPT_WINDOW,
+    DOOR_CODE_ATTEMPT,
     MAX_FAILURES_PER_ADDRESS,
     MAX_FAILURES_PER_EMAIL,
     LoginFailed,
@@ -21,6 +22,7 @@ from confkit.services.accounts import (
     authenticate,
     can,
     create_user,
+    door_code_tried,
     events_for,
     roles_of,
 )
@@ -190,6 +192,26 @@ def test_failures_for_one_address_are_limited_until_the_window_passes(
     assert db.scalars(select(LoginAttempt)).all()[-1].at < later
 
     assert login(db, organiser.email, now=NOW + ATTEMPT_WINDOW) is organiser
+
+
+def test_tries_at_a_door_code_are_limited_per_client_with_its_failed_logins(
+    db: DbSession, organiser: User
+) -> None:
+    for n in range(MAX_FAILURES_PER_ADDRESS - 1):
+        door_code_tried(db, right=False, remote_address=ADDRESS, now=NOW + timedelta(seconds=n))
+    with pytest.raises(LoginFailed):
+        login(db, "guess@example.org", now=NOW + timedelta(minutes=1))
+
+    # The right code is refused too now, and the refused try is not recorded.
+    with pytest.raises(TooManyAttempts) as raised:
+        door_code_tried(db, right=True, remote_address=ADDRESS, now=NOW + timedelta(minutes=2))
+    assert 0 < raised.value.retry_after <= ATTEMPT_WINDOW.total_seconds()
+    tries = db.scalars(select(LoginAttempt).where(LoginAttempt.email == DOOR_CODE_ATTEMPT)).all()
+    assert [t.succeeded for t in tries] == [False] * (MAX_FAILURES_PER_ADDRESS - 1)
+    # Other door staff, and the organiser's own login from elsewhere, are not locked out.
+    door_code_tried(db, right=True, remote_address="198.51.100.7", now=NOW + timedelta(minutes=2))
+    assert login(db, organiser.email, remote_address="198.51.100.7") is organiser
+    door_code_tried(db, right=True, remote_address=ADDRESS, now=NOW + ATTEMPT_WINDOW)
 
 
 def test_a_success_starts_the_count_for_the_address_again(db: DbSession, organiser: User) -> None:

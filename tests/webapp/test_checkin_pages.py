@@ -11,12 +11,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 from werkzeug.test import TestResponse
 
 from confkit import clock
 from confkit.db import Store
-from confkit.models import Event, Organisation, Registration, RegistrationStatus
+from confkit.models import Event, LoginAttempt, Organisation, Registration, RegistrationStatus
+from confkit.services.accounts import ATTEMPT_WINDOW, DOOR_CODE_ATTEMPT, MAX_FAILURES_PER_ADDRESS
 from confkit.services.attendee_links import renew_token
 from confkit.services.seats import cancel_registration, confirm_registration
 from confkit.services.signup import NewOrganisation, SignupDetails, register
@@ -179,6 +181,43 @@ def test_a_changed_code_locks_every_device_out(
     app.config["CONFKIT_CHECKIN_TOKEN"] = "a-new-code"
 
     assert 'name="code"' in text(client.get(DESK))
+
+
+def test_guessing_the_code_is_stopped_after_too_many_wrong_tries(
+    client: FlaskClient, db: DbSession, event: Event
+) -> None:
+    wrong = [
+        client.post(
+            f"{DESK}/unlock",
+            data={"csrf_token": csrf_token(client, DESK), "code": f"guess-{n}"},
+        ).status_code
+        for n in range(MAX_FAILURES_PER_ADDRESS)
+    ]
+    # Even the right code is refused now, from this client: nothing says whether it was right.
+    refused = client.post(
+        f"{DESK}/unlock", data={"csrf_token": csrf_token(client, DESK), "code": CODE}
+    )
+    elsewhere = app_client_from(client, "198.51.100.7")
+    opened = elsewhere.post(
+        f"{DESK}/unlock", data={"csrf_token": csrf_token(elsewhere, DESK), "code": CODE}
+    )
+
+    # Each wrong try counted although its answer, a 403, keeps nothing of its request.
+    assert wrong == [403] * MAX_FAILURES_PER_ADDRESS
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= ATTEMPT_WINDOW.total_seconds()
+    assert "Too many wrong codes from this device." in words(refused)
+    assert 'name="payload"' not in text(client.get(DESK))
+    assert opened.status_code == 303
+    tries = db.scalars(select(LoginAttempt).where(LoginAttempt.email == DOOR_CODE_ATTEMPT)).all()
+    assert [t.succeeded for t in tries] == [False] * MAX_FAILURES_PER_ADDRESS + [True]
+
+
+def app_client_from(client: FlaskClient, address: str) -> FlaskClient:
+    """Another browser, at ``address``, on the same app."""
+    other = client.application.test_client()
+    other.environ_base["REMOTE_ADDR"] = address
+    return other
 
 
 def test_an_unlock_without_a_csrf_token_is_refused(client: FlaskClient, event: Event) -> None:

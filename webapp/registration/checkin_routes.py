@@ -4,7 +4,9 @@ type each ticket.
 
 The code is ``CONFKIT_CHECKIN_TOKEN``; without it the page only opens to such a login. The browser
 session keeps a keyed fingerprint of the code, never the code itself, so changing the code locks
-every device out at once. A logged-in user without a role for the event gets a 403 page.
+every device out at once. Tries at the code count with the failed logins of the same client, which
+is refused for a while after too many. A logged-in user without a role for the event gets a 403
+page.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from flask_babel import gettext as _
 from confkit.models import AccountRole, Event
 from confkit.schedule import event_zone
 from confkit.services import get_event
-from confkit.services.accounts import can
+from confkit.services.accounts import TooManyAttempts, can, door_code_tried
 from confkit.services.checkin import CheckInRefused, check_in
 from webapp.admin.auth import current_user
 from webapp.database import get_db
@@ -78,7 +80,19 @@ def unlock_check_in(slug: str) -> ResponseReturnValue:
     form = UnlockForm()
     if not form.validate_on_submit():
         return render_template("checkin/unlock.html", event=event, form=form, expired=True), 400
-    if not hmac.compare_digest(_fingerprint(form.code.data or ""), _fingerprint(code)):
+    right = hmac.compare_digest(_fingerprint(form.code.data or ""), _fingerprint(code))
+    db = get_db()
+    try:
+        door_code_tried(db, right=right, remote_address=request.remote_addr or "")
+    except TooManyAttempts as refusal:
+        page = render_template(
+            "checkin/unlock.html", event=event, form=form, wait=refusal.retry_after
+        )
+        return page, 429, {"Retry-After": str(refusal.retry_after)}
+    # Committed now: a wrong code is answered with a 403, whose request transaction is rolled
+    # back, and the try must count all the same.
+    db.commit()
+    if not right:
         return render_template("checkin/unlock.html", event=event, form=form, wrong=True), 403
     session[SESSION_KEY] = _fingerprint(code)
     return redirect(url_for(".check_in_desk", slug=event.slug), 303)

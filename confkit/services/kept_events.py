@@ -5,9 +5,10 @@ Every submission of the form needs its event and the event's questions. Reading 
 trip and ORM work on each request of a busy form, although they almost never change. An
 :class:`EventKeeper` keeps a copy read by an earlier request, with the *fingerprint* of the rows
 it was read from: each row's id, transaction id and command id (``xmin``, ``cmin``), which every
-insert, update and delete of the event or of its questions changes. ``register`` writes with a
-kept copy only while the rows still have that fingerprint, in the same statement as the write,
-and raises :class:`StaleEvent` otherwise: the caller reads the event afresh and asks again.
+insert, update and delete of the event or of its questions changes (row locks change neither).
+``signup.register_new_address`` writes with a kept copy only while the rows still have that
+fingerprint, checked in the same statement as the write, and raises :class:`StaleEvent`
+otherwise: the caller reads the event afresh and asks again.
 
 SQLite keeps no copies: it has no such ids, and it runs inside the process, where a read is
 cheap.
@@ -91,8 +92,9 @@ class EventKeeper:
     def event(self, db: DbSession, slug: str) -> KeptEvent | None:
         """The event with that slug, in ``db``, with the fingerprint of the copy it was made
         from. Its attributes are the copy's, read without a query when a copy is kept: pass
-        the fingerprint to ``register``. None when the database keeps no fingerprints, or when
-        ``db`` holds the event already (the copy would overwrite what it holds).
+        the fingerprint to ``signup.register_new_address``. None when the database keeps no
+        fingerprints, or when ``db`` holds the event already (the copy would overwrite what it
+        holds).
 
         Raises NotFound when there is no such event, and StaleEvent in the rare case of one
         created or deleted while it was being read.

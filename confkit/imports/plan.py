@@ -10,10 +10,14 @@ import keeps it only when no row has a problem. Either way the check is the same
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import SessionTransaction
 
 from confkit.errors import CapacityError, ConflictError, Problem, ValidationError
 from confkit.i18n import N_, Phrase
@@ -112,20 +116,51 @@ def run_rows(
     every row is good. ``apply_row`` fills the outcome or raises a confkit error."""
     outcomes: list[RowOutcome] = []
     db.flush()
-    whole = db.begin_nested()
-    try:
-        for done, row in enumerate(rows, start=1):
-            outcomes.append(_apply(db, row, apply_row))
-            if progress is not None:
-                progress(done, len(rows))
-    except BaseException:
-        whole.rollback()
-        raise
-    if keep and all(outcome.ok for outcome in outcomes):
-        whole.commit()
-    else:
-        whole.rollback()
+    with _rows_inserted(db) as inserted:
+        whole = db.begin_nested()
+        try:
+            for done, row in enumerate(rows, start=1):
+                outcomes.append(_apply(db, row, apply_row))
+                if progress is not None:
+                    progress(done, len(rows))
+        except BaseException:
+            _undo(db, whole, inserted)
+            raise
+        if keep and all(outcome.ok for outcome in outcomes):
+            whole.commit()
+        else:
+            _undo(db, whole, inserted)
     return outcomes
+
+
+@contextmanager
+def _rows_inserted(db: DbSession) -> Iterator[set[Any]]:
+    """The identity keys of the rows ``db`` inserts meanwhile."""
+    keys: set[Any] = set()
+
+    def note(session: DbSession, _context: object) -> None:
+        keys.update(inspect(obj).mapper.identity_key_from_instance(obj) for obj in session.new)
+
+    event.listen(db, "after_flush", note)
+    try:
+        yield keys
+    finally:
+        event.remove(db, "after_flush", note)
+
+
+def _undo(db: DbSession, work: SessionTransaction, inserted: set[Any]) -> None:
+    """Roll ``work`` back, and let go of every copy of a row it had inserted.
+
+    A rollback forgets the objects added in it, but not a copy of one of their rows loaded
+    again by a query (after the garbage collector freed the first). That copy stands for a row
+    that no longer exists, and SQLite gives its id to the next row inserted, whose flush would
+    then meet the copy in the identity map.
+    """
+    work.rollback()
+    for key in inserted:
+        stale = db.identity_map.get(key)
+        if stale is not None:
+            db.expunge(stale)
 
 
 def _apply(db: DbSession, row: CsvRow, apply_row: RowApplier) -> RowOutcome:

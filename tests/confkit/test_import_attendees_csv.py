@@ -3,6 +3,7 @@ seat services, all or nothing, and the attendees export's own file accepted."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 import pytest
@@ -262,6 +263,27 @@ def test_a_preview_then_the_import_in_one_database_session(db: DbSession, event:
 
     assert preview_attendees_csv(db, event, text).created["organisations"] == 3
     plan = import_attendees_csv(db, event, text)
+
+    assert plan.created == {"registrations": 6, "persons": 6, "organisations": 3}
+    assert count(db, Organisation) == 3
+
+
+def test_a_preview_leaves_no_copy_of_its_rows_even_when_the_collector_runs_often(
+    db: DbSession, event: Event
+) -> None:
+    # The preview's own organisation objects freed at once, the next rows load their rows
+    # again; after the rollback those copies must not meet the import's new rows, which
+    # SQLite gives the same ids.
+    text = "email,family name,organisation,organisation kind\n" + "".join(
+        f"p{n}@example.org,F{n},Org {n % 3},ngo\n" for n in range(6)
+    )
+    thresholds = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)
+    try:
+        preview_attendees_csv(db, event, text)
+        plan = import_attendees_csv(db, event, text)
+    finally:
+        gc.set_threshold(*thresholds)
 
     assert plan.created == {"registrations": 6, "persons": 6, "organisations": 3}
     assert count(db, Organisation) == 3

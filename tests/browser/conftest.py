@@ -9,9 +9,10 @@ data unless a test module overrides ``served_store`` (with ``admin_store``, say)
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
@@ -25,6 +26,9 @@ from confkit.models import AccountRole
 from confkit.services.accounts import create_user
 from webapp import create_app
 from webapp.config import ENVIRONMENT_VARIABLES, INSTANCE_PATH_VARIABLE
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,6 +60,23 @@ class _QuietRequestHandler(WSGIRequestHandler):
     # One log line per request would bury a failure's own output.
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
+
+
+def _whole_bodies(app: WSGIApplication) -> WSGIApplication:
+    """``app`` with every response body read, and closed, before it is sent. A browser drops
+    connections it no longer needs; werkzeug's server then leaves the body unclosed (a static
+    file stays open until the collector finds it, and its warning fails whichever test runs)."""
+
+    def whole(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return whole
 
 
 @pytest.fixture(autouse=True)
@@ -114,7 +135,7 @@ def live_server(served_store: Store) -> Iterator[LiveServer]:
         }
     )
     server: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler
+        "127.0.0.1", 0, _whole_bodies(app), threaded=True, request_handler=_QuietRequestHandler
     )
     url = f"http://127.0.0.1:{server.server_port}"
     # The port is known only once bound; nothing is served before the links name it.
